@@ -296,6 +296,14 @@ describe('explicit allowlisting', () => {
     await expect(guard.check('http://169.254.1.1/')).resolves.toBeDefined();
   });
 
+  it('the system resolver answers from the platform (localhost is loopback everywhere)', async () => {
+    const guard = createEgressGuard({ allowedHosts: ['localhost'] });
+    const target = await guard.check('http://localhost/');
+    expect(target.addresses.length).toBeGreaterThan(0);
+    for (const { address } of target.addresses) expect(['127.0.0.1', '::1']).toContain(address);
+    await expectRefused(createEgressGuard(), 'http://localhost/', 'default_deny', 'loopback');
+  });
+
   it('allowedHosts lifts the name and every address it resolves to', async () => {
     const guard = createEgressGuard({ resolver, allowedHosts: ['localhost', '*.svc.test'] });
     const target = await guard.check('http://localhost:3000/');
