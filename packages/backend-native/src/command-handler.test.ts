@@ -98,6 +98,11 @@ describe('command handler: stdin, stdout, exit codes (C-46, C-47)', () => {
     await expect(run(nodeScript(''))).resolves.toBeNull();
   });
 
+  it('reports a missing workspace root as a runtime configuration error', async () => {
+    const error = await failureOf(run(nodeScript(''), {}, { workspaceRoot: join(root, 'missing') }));
+    expect(error.code).toBe('INTERNAL_ERROR');
+  });
+
   it('fails with UNAVAILABLE when the program does not exist', async () => {
     const error = await failureOf(
       run({ type: 'command', command: 'definitely-not-a-program', args: [], env: {} }),

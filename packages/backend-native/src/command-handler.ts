@@ -113,7 +113,7 @@ export function createCommandHandler(options: CommandHandlerOptions): HandlerExe
       const scope: TemplateScope = { input, env: context.environment, secrets: context.secrets };
       const args = renderArgs(handler, scope);
       const env = childEnvironment(handler, scope, context.environment, options.passEnvironment);
-      const root = await realpath(options.workspaceRoot);
+      const root = await workspaceRoot(options.workspaceRoot);
       const cwd = await workingDirectory(root, handler.workingDir);
       const file = await resolveExecutable(handler.command, cwd, env.PATH);
       checkAllowed(handler, file, root, handler.allowedCommands, 'allowedCommands');
@@ -198,6 +198,17 @@ function childEnvironment(
     env[key] = value;
   }
   return env;
+}
+
+async function workspaceRoot(configured: string): Promise<string> {
+  try {
+    return await realpath(configured);
+  } catch (cause) {
+    throw new OpenWorkflowError('INTERNAL_ERROR', 'The command workspace root does not exist', {
+      details: { error_type: 'WorkspaceRootMissing' },
+      cause,
+    });
+  }
 }
 
 /** Resolves `working_dir` (relative to the workspace) and refuses anything outside it, symlinks included. */
