@@ -41,13 +41,7 @@ export function evaluateExpectations(
   else evaluateValidation(expect, observation, add);
   if (expect.behaviour) evaluateBehaviour(expect.behaviour, observation.behaviour, add);
   for (const [name, secret] of observation.canaries) {
-    const leak = findLeak(secret, surfaces(observation));
-    add(
-      `canary ${name}`,
-      leak
-        ? [{ path: `canary ${name}`, message: `the secret leaked ${leak.form} into ${leak.surface}` }]
-        : [],
-    );
+    out.push(checkCanary(requirement, name, secret, surfaces(observation)));
   }
   if (observation.behaviour.unknownRoutes.length > 0) {
     out.push(
@@ -245,6 +239,23 @@ function evaluateBehaviour(
       ),
     );
   }
+}
+
+/** One counted assertion: the canary `name` appears on none of the surfaces. */
+export function checkCanary(
+  requirement: string,
+  name: string,
+  secret: string,
+  surfaces: Readonly<Record<string, string>>,
+): AssertionResult {
+  const leak = findLeak(secret, surfaces);
+  const label = `canary ${name}`;
+  return assertion(
+    requirement,
+    label,
+    true,
+    leak ? [{ path: label, message: `the secret leaked ${leak.form} into ${leak.surface}` }] : [],
+  );
 }
 
 /** Event selectors compare field by field, at every depth. */

@@ -69,7 +69,7 @@ describe('the behaviour server', () => {
 
   it('records the order of calls and the highest concurrency per route and overall', async () => {
     const ns = server.open('conc', {
-      slow: normaliseRoute({ delayMs: 100, echo: {} }),
+      slow: normaliseRoute({ delayMs: 400, echo: {} }),
       fast: normaliseRoute('echo'),
     });
     await Promise.all([post(`${ns.url}/slow`, 1), post(`${ns.url}/slow`, 2), post(`${ns.url}/slow`, 3)]);

@@ -36,6 +36,12 @@ export interface CaseRunOptions {
 export interface CaseRunOutcome {
   readonly observation: Observation;
   readonly assertions: readonly AssertionResult[];
+  /**
+   * Where the target's stderr stood when the case started. Stderr and stdout are separate pipes,
+   * so a leak written just before the result can arrive after it: the suite scans again from here
+   * once the target has exited.
+   */
+  readonly stderrCursor: number;
 }
 
 /**
@@ -130,7 +136,7 @@ export async function runCase(testCase: ConformanceCase, options: CaseRunOptions
       ...(observation.kind === 'run' ? checkRunInvariants(observation) : []),
       ...evaluateExpectations(testCase, expect, observation),
     ];
-    return { observation, assertions };
+    return { observation, assertions, stderrCursor };
   } finally {
     namespace.dispose();
   }

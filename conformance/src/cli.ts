@@ -8,11 +8,13 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BUILTIN_CASES_DIRECTORY, loadSuite } from './case-loader.js';
+import { selectsCase } from './gates.js';
 import { DEFAULT_CONCURRENCY } from './limits.js';
+import type { SuiteReport } from './report.js';
 import { renderJson } from './reporters/json.js';
 import { renderJunit } from './reporters/junit.js';
 import { renderTable } from './reporters/table.js';
-import { runSuite, type SuiteReport, selectsCase } from './suite.js';
+import { runSuite } from './suite.js';
 import { formatProblem, SuiteError } from './suite-error.js';
 import { SUITE_NAME, SUITE_VERSION } from './version.js';
 

@@ -101,7 +101,8 @@ class CommandTarget implements Target {
         this.onExit(`could not be started: ${error.message}`);
         resolve();
       });
-      this.child.once('exit', (code, signal) => {
+      // `close`, not `exit`: it comes after the child's stdout and stderr are fully read.
+      this.child.once('close', (code, signal) => {
         this.onExit(signal ? `was killed by ${signal}` : `exited with code ${code}`);
         resolve();
       });

@@ -32,6 +32,7 @@ export type {
 } from './case-types.js';
 export { type CliIo, main } from './cli.js';
 export { type CommandTargetOptions, startCommandTarget } from './command-target.js';
+export { type CaseSelection, expandProfiles, gate, selectsCase } from './gates.js';
 export { PROTOCOL_REQUIREMENTS } from './invariants.js';
 export { PROTOCOL_VERSION } from './limits.js';
 export { compare, type MatchMode, type Mismatch } from './matchers.js';
@@ -46,18 +47,9 @@ export type {
   TargetEvent,
   TargetMessage,
 } from './protocol.js';
+export type { CaseOutcome, Disposition, ProfileSummary, SuiteReport } from './report.js';
 export { renderJson } from './reporters/json.js';
 export { renderJunit } from './reporters/junit.js';
 export { renderTable } from './reporters/table.js';
-export {
-  type CaseOutcome,
-  type Disposition,
-  expandProfiles,
-  gate,
-  type ProfileSummary,
-  runSuite,
-  type SuiteOptions,
-  type SuiteReport,
-} from './suite.js';
-export { SuiteError, type SuiteErrorCode, type SuiteProblem } from './suite-error.js';
+export { runSuite, type SuiteOptions } from './suite.js';
 export type { RunControl, RunSink, Target, ValidateReply } from './target.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SuiteReport } from '../src/suite.js';
+import type { SuiteReport } from '../src/report.js';
 import { runFixtures } from './helpers.js';
 
 async function report(mode: string, extra: readonly string[] = [], hello?: object) {
@@ -89,11 +89,47 @@ describe('canaries', () => {
     expect(r.cases[0]?.failures[0]?.mismatches[0]?.message).toBe('the secret leaked verbatim into stderr');
   });
 
+  it('fails the case when the secret reaches stderr only after the result', async () => {
+    const { code, report: r } = await report('leak-stderr-after-result', ['--filter', 'alpha/with-canary']);
+    expect(code).toBe(1);
+    expect(r.cases[0]).toMatchObject({
+      disposition: 'fail',
+      reason: expect.stringMatching(/canary api_key/),
+    });
+  });
+
   it('fails the case when a planted secret appears base64-encoded in an event', async () => {
     const { code, report: r } = await report('leak-base64', ['--filter', 'alpha/with-canary']);
     expect(code).toBe(1);
     expect(r.cases[0]?.failures[0]?.mismatches[0]?.message).toMatch(
       /leaked base64 \(offset \d\) into events/,
     );
+  });
+});
+
+describe('virtual time', () => {
+  const VIRTUAL = ['--filter', 'alpha/virtual-delay'];
+
+  it('runs a virtual-clock case on the target fake clock and measures delays exactly', async () => {
+    const { code, report: r } = await report('virtual', VIRTUAL, { capabilities: { virtualTime: true } });
+    expect(r.cases[0]).toMatchObject({ disposition: 'pass', assertions: 3 });
+    expect(code).toBe(0);
+  });
+
+  it('blocks a virtual-clock case for a target without virtual time', async () => {
+    const { code, report: r } = await report('virtual', VIRTUAL);
+    expect(r.cases[0]).toMatchObject({
+      disposition: 'blocked',
+      reason: 'the target lacks capability virtualTime',
+    });
+    expect(code).toBe(2);
+  });
+
+  it('catches a target that claims virtual time but stamps events with its wall clock', async () => {
+    const { code, report: r } = await report('virtual-wallclock', VIRTUAL, {
+      capabilities: { virtualTime: true },
+    });
+    expect(code).toBe(1);
+    expect(r.cases[0]?.failures.map((f) => f.requirement)).toEqual(['OW-PROTOCOL-008']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SuiteReport } from '../src/suite.js';
+import type { SuiteReport } from '../src/report.js';
 import { PYTHON_MINIMAL, runCli } from './helpers.js';
 
 describe('the Python minimal runtime', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { SuiteReport } from '../src/suite.js';
+import type { SuiteReport } from '../src/report.js';
 import { runCli, ZOO_DIRECTORY } from './helpers.js';
 
 interface ZooEntry {

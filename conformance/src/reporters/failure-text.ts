@@ -3,7 +3,7 @@
  * its requirement id, the path that differs and an expected/actual diff.
  */
 import { renderDiff } from '../diff.js';
-import type { CaseOutcome } from '../suite.js';
+import type { CaseOutcome } from '../report.js';
 
 /** Lines explaining why a case failed (empty for other dispositions). */
 export function failureLines(outcome: CaseOutcome): string[] {

@@ -3,7 +3,7 @@
  * its requirement id; failures carry the diff, blocked and inapplicable cases are `<skipped>`
  * with their reason, and target-wide violations form a suite of their own.
  */
-import type { CaseOutcome, SuiteReport } from '../suite.js';
+import type { CaseOutcome, SuiteReport } from '../report.js';
 import { failureLines } from './failure-text.js';
 
 /** Renders the report as JUnit XML. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseOutcome, SuiteReport } from '../suite.js';
+import type { CaseOutcome, SuiteReport } from '../report.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderTable } from './table.js';

@@ -2,7 +2,7 @@
  * The human report: failures first (requirement id, spec citation, expected/actual diff), then
  * blocked cases of claimed profiles, then one row per profile and the verdict.
  */
-import type { SuiteReport } from '../suite.js';
+import type { SuiteReport } from '../report.js';
 import { failureLines } from './failure-text.js';
 
 const COLUMNS = ['profile', 'claimed', 'pass', 'fail', 'blocked', 'inapplicable', 'assertions'] as const;
