@@ -242,9 +242,22 @@ interface StaticPath {
 function readStaticPath(scope: Scope, path: StaticPath): unknown {
   const { root, keys, at } = path;
   if (prototypeGuard.polluted) return checkData(walk(readRoot(scope, root), keys, scope, NO_CONTEXT), at);
-  let current = load(scope, root, at);
-  for (let index = 0; index < keys.length; index++) current = load(current, keys[index]!, at);
+  let current = rootValue(scope, path);
+  for (let index = 0; index < keys.length; index++) {
+    if (typeof current !== 'object' || current === null || isArray(current)) return undefined;
+    const container = current as Record<string, unknown>;
+    const key = keys[index]!;
+    current = container[key];
+    if (typeof current === 'function') return hasOwn(container, key) ? checkData(current, at) : undefined;
+  }
   return finish(current, at);
+}
+
+/** The root of a static path: a function there is a missing method or, if own, not data. */
+function rootValue(scope: Scope, path: StaticPath): unknown {
+  const value = scope[path.root];
+  if (typeof value !== 'function') return value;
+  return hasOwn(scope, path.root) ? checkData(value, path.at) : undefined;
 }
 
 /** The static path `node` reads, when it is one (not a loop variable, not `secrets`). */
@@ -260,17 +273,6 @@ function staticPathOf(node: ExpressionNode, unit: CompileUnit, locals: Locals): 
   if (base.type !== 'Identifier' || locals.has(base.name)) return undefined;
   if (base.name === 'secrets' || FORBIDDEN_KEYS.has(base.name)) return undefined;
   return { root: base.name, keys, at: site(unit, node) };
-}
-
-/**
- * One plain property load of a static path (see `readStaticPath`). A function is either an
- * inherited method, which reads as missing, or an own property, which is not data.
- */
-function load(container: unknown, key: string, at: Site): unknown {
-  if (typeof container !== 'object' || container === null || isArray(container)) return undefined;
-  const value = (container as Record<string, unknown>)[key];
-  if (typeof value === 'function') return hasOwn(container, key) ? checkData(value, at) : undefined;
-  return value;
 }
 
 /** `checkData` with the common kinds first, small enough to be inlined into every path. */
@@ -533,37 +535,98 @@ function compileCountedNode(node: ExpressionNode, unit: CompileUnit, locals: Loc
   };
 }
 
+/** One `{{ }}` of a flat template, with what it shares with the static path before it. */
+interface FlatOutput {
+  readonly prefix: string;
+  readonly at: Site;
+  readonly evaluate: Evaluator;
+  /** Set when the output is a static path, read directly instead of through `evaluate`. */
+  readonly path: StaticPath | undefined;
+  /** Keys this path shares with the previous static-path output (read once per render). */
+  readonly shared: number;
+}
+
+/** Keys `path` has in common with `previous` (−1 when the roots differ), short of `previous`'s end. */
+function sharedKeys(previous: StaticPath | undefined, path: StaticPath): number {
+  // A path without keys records no trail, so there is nothing to share.
+  if (previous === undefined || previous.root !== path.root || previous.keys.length === 0) return -1;
+  let count = 0;
+  const limit = Math.min(previous.keys.length - 1, path.keys.length);
+  while (count < limit && previous.keys[count] === path.keys[count]) count++;
+  return count;
+}
+
+/**
+ * Reads `path` starting from `start`, the container after `from` of its keys, recording in
+ * `trail[d]` the container after `d` keys, so the next output can start from a shared prefix.
+ */
+function readStaticPathFrom(start: unknown, path: StaticPath, from: number, trail: unknown[]): unknown {
+  const { keys, at } = path;
+  let current = start;
+  for (let index = from; index < keys.length; index++) {
+    trail[index] = current;
+    if (typeof current !== 'object' || current === null || isArray(current)) {
+      trail.fill(undefined, index + 1, keys.length);
+      return undefined;
+    }
+    const container = current as Record<string, unknown>;
+    const key = keys[index]!;
+    current = container[key];
+    if (typeof current === 'function') {
+      trail.fill(undefined, index + 1, keys.length);
+      return hasOwn(container, key) ? checkData(current, at) : undefined;
+    }
+  }
+  return finish(current, at);
+}
+
 /**
  * Text with `{{ }}` outputs and no blocks — most templates — as one closure: literal text is
- * merged into prefixes, so rendering is one loop of output evaluations and concatenations.
+ * merged into prefixes, static paths are read directly, and a path that shares a prefix with the
+ * path before it (`steps.w.output.temp`, then `steps.w.output.conditions`) reads the shared part
+ * once. Data cannot change during a render, so sharing is invisible.
  */
 function compileFlatParts(parts: readonly TemplatePart[], unit: CompileUnit, locals: Locals): TextRenderer {
-  const prefixes: string[] = [];
-  const outputs: Evaluator[] = [];
-  const sites: Site[] = [];
+  const outputs: FlatOutput[] = [];
   let pending = '';
+  let previous: StaticPath | undefined;
   for (const part of parts) {
     if (part.type === 'Text') pending += part.value;
     else if (part.type === 'Output') {
-      prefixes.push(pending);
+      const path = staticPathOf(part.expression, unit, locals);
+      const shared = path === undefined ? -1 : sharedKeys(previous, path);
+      if (path !== undefined) previous = path;
+      const evaluate = compileNode(part.expression, unit, locals);
+      outputs.push({ prefix: pending, at: site(unit, part), evaluate, path, shared });
       pending = '';
-      outputs.push(compileNode(part.expression, unit, locals));
-      sites.push(site(unit, part));
     }
   }
   const tail = pending;
   const count = outputs.length;
+  const trail: unknown[] = [];
+  let busy = false;
   return (scope, context) => {
-    let text = '';
-    const limits = context.limits;
-    for (let index = 0; index < count; index++) {
-      const at = sites[index]!;
-      countEvaluation(context, at);
-      const value = outputs[index]!(scope, context);
-      text += prefixes[index]! + (typeof value === 'string' ? value : toText(value, context, at));
-      if (text.length > limits.maxOutputBytes) checkStringLength(context, text.length, at);
+    // A host getter could re-enter this template; it then gets its own trail.
+    const own = busy ? [] : trail;
+    busy = true;
+    try {
+      let text = '';
+      const direct = !prototypeGuard.polluted;
+      for (let index = 0; index < count; index++) {
+        const output = outputs[index]!;
+        const { at, path } = output;
+        countEvaluation(context, at);
+        let value: unknown;
+        if (path === undefined || !direct) value = output.evaluate(scope, context);
+        else if (output.shared >= 0) value = readStaticPathFrom(own[output.shared], path, output.shared, own);
+        else value = readStaticPathFrom(rootValue(scope, path), path, 0, own);
+        text += output.prefix + (typeof value === 'string' ? value : toText(value, context, at));
+        if (text.length > context.limits.maxOutputBytes) checkStringLength(context, text.length, at);
+      }
+      return text + tail;
+    } finally {
+      if (own === trail) busy = false;
     }
-    return text + tail;
   };
 }
 

@@ -4,7 +4,7 @@
  * trusted scope. Handler configs are written by connector authors, so they may read secrets; the
  * substituted values are still never parsed again.
  */
-import { createContext, Site } from './evaluation-context.js';
+import { acquireContext, releaseContext, Site } from './evaluation-context.js';
 import { resolveLimits } from './limits.js';
 import { type CompileOptions, getProgram, toExpressionError } from './program.js';
 import { toText } from './values.js';
@@ -36,10 +36,10 @@ export function interpolateConfig(
   scope: ConfigScope,
   options?: CompileOptions,
 ): ConfigInterpolation {
+  const limits = resolveLimits(options?.limits);
+  const context = acquireContext(limits);
   try {
-    const limits = resolveLimits(options?.limits);
     const program = getProgram(text, 'config', limits);
-    const context = createContext(limits);
     const rendered = program.execute(
       { input: scope.input, env: scope.env, secrets: scope.secrets },
       context,
@@ -49,5 +49,7 @@ export function interpolateConfig(
     return { value, secrets: [...(context.secrets ?? [])] };
   } catch (error) {
     throw toExpressionError(error);
+  } finally {
+    releaseContext(context);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkStringSize, createContext, Site, utf8Length } from './evaluation-context.js';
+import { acquireContext, checkStringSize, releaseContext, Site, utf8Length } from './evaluation-context.js';
 import { DEFAULT_LIMITS } from './limits.js';
 
 describe('utf8Length', () => {
@@ -19,9 +19,27 @@ describe('utf8Length', () => {
 
 describe('checkStringSize', () => {
   it('measures bytes exactly near the limit', () => {
-    const context = createContext({ ...DEFAULT_LIMITS, maxOutputBytes: 4 });
+    const context = acquireContext({ ...DEFAULT_LIMITS, maxOutputBytes: 4 });
     const site = new Site('x', 0, 1);
     expect(checkStringSize(context, 'éé', site)).toBe('éé');
     expect(() => checkStringSize(context, 'ééa', site)).toThrow(/maxOutputBytes/);
+    releaseContext(context);
+  });
+});
+
+describe('acquireContext', () => {
+  it('gives a nested call its own context and reuses the shared one afterwards', () => {
+    const outer = acquireContext(DEFAULT_LIMITS);
+    outer.steps = 7;
+    const inner = acquireContext(DEFAULT_LIMITS);
+    expect(inner).not.toBe(outer);
+    expect(inner.steps).toBe(0);
+    releaseContext(inner);
+    expect(outer.steps).toBe(7);
+    releaseContext(outer);
+    const next = acquireContext(DEFAULT_LIMITS);
+    expect(next).toBe(outer);
+    expect(next.steps).toBe(0);
+    releaseContext(next);
   });
 });

@@ -38,25 +38,37 @@ const NO_LOCALS: unknown[] = [];
 
 /**
  * The context of one top-level call. Evaluation is synchronous and never calls out of the engine,
- * so calls cannot nest and one context object is reset and reused instead of allocated per call.
+ * so one context object is reset and reused instead of allocated per call; `busy` makes a nested
+ * call (a host getter that calls the engine) get a fresh one instead of corrupting the outer call.
  */
-const shared: EvaluationContext = {
+const shared: EvaluationContext & { busy: boolean } = {
   limits: undefined as unknown as EngineLimits,
   steps: 0,
   evaluations: 0,
   documentBytes: 0,
   secrets: undefined,
   locals: NO_LOCALS,
+  busy: false,
 };
 
-export function createContext(limits: EngineLimits): EvaluationContext {
+/** A context for one top-level call; pair every call with `releaseContext` in a `finally`. */
+export function acquireContext(limits: EngineLimits): EvaluationContext {
   refreshPrototypeGuard();
+  if (shared.busy) {
+    return { limits, steps: 0, evaluations: 0, documentBytes: 0, secrets: undefined, locals: NO_LOCALS };
+  }
+  shared.busy = true;
   (shared as { limits: EngineLimits }).limits = limits;
   shared.steps = 0;
   shared.evaluations = 0;
   shared.documentBytes = 0;
   shared.secrets = undefined;
   return shared;
+}
+
+/** Ends the call that acquired `context`. */
+export function releaseContext(context: EvaluationContext): void {
+  if (context === shared) shared.busy = false;
 }
 
 /** Records that the secret `name` was read. */

@@ -8,7 +8,7 @@
  * member access and calls.
  */
 import type { BinaryOperator, ExpressionNode, LogicalOperator, ObjectProperty, SourceSpan } from './ast.js';
-import { ExpressionError } from './expression-error.js';
+import { ExpressionError, type ExpressionErrorCode } from './expression-error.js';
 import { Lexer, type Token } from './lexer.js';
 import type { EngineLimits } from './limits.js';
 
@@ -59,12 +59,8 @@ export class ExpressionParser {
     return node;
   }
 
-  error(message: string, span: SourceSpan): ExpressionError {
-    return new ExpressionError('EXPR_SYNTAX', message, {
-      start: span.start,
-      end: span.end,
-      source: this.source,
-    });
+  error(message: string, span: SourceSpan, code: ExpressionErrorCode = 'EXPR_SYNTAX'): ExpressionError {
+    return new ExpressionError(code, message, { start: span.start, end: span.end, source: this.source });
   }
 
   unexpected(token: Token, expected?: string): ExpressionError {
@@ -79,11 +75,7 @@ export class ExpressionParser {
   private node<T extends ExpressionNode>(node: T): T {
     this.nodes++;
     if (this.nodes > this.limits.maxNodes) {
-      throw new ExpressionError('EXPR_TOO_MANY_NODES', 'Expression has more nodes than maxNodes', {
-        start: node.start,
-        end: node.end,
-        source: this.source,
-      });
+      throw this.error('Expression has more nodes than maxNodes', node, 'EXPR_TOO_MANY_NODES');
     }
     return node;
   }
@@ -92,11 +84,7 @@ export class ExpressionParser {
   private nested<T>(at: Token, parse: () => T): T {
     this.depth++;
     if (this.depth > this.limits.maxDepth) {
-      throw new ExpressionError('EXPR_TOO_DEEP', 'Expression is nested deeper than maxDepth', {
-        start: at.start,
-        end: at.end,
-        source: this.source,
-      });
+      throw this.error('Expression is nested deeper than maxDepth', at, 'EXPR_TOO_DEEP');
     }
     const result = parse();
     this.depth--;

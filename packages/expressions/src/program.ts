@@ -7,7 +7,13 @@
 import { type Analysis, analyzeExpression, analyzeTemplate, type Reference } from './analysis.js';
 import type { TemplateKind, TemplateNode, TemplatePart } from './ast.js';
 import { type CompileUnit, compileNode, compileParts, type Evaluator, type Scope } from './compiler.js';
-import { checkStringSize, createContext, type EvaluationContext, Site } from './evaluation-context.js';
+import {
+  acquireContext,
+  checkStringSize,
+  type EvaluationContext,
+  releaseContext,
+  Site,
+} from './evaluation-context.js';
 import { ExpressionError } from './expression-error.js';
 import { ExpressionParser } from './expression-parser.js';
 import { type EngineLimits, hasDefaultParseLimits, resolveLimits, TEMPLATE_CACHE_SIZE } from './limits.js';
@@ -84,10 +90,13 @@ export class Program implements CompiledTemplate, CompiledExpression {
   }
 
   render(scope: Scope, options?: RenderOptions): unknown {
+    const context = acquireContext(resolveLimits(options?.limits));
     try {
-      return this.execute(scope, createContext(resolveLimits(options?.limits)), options?.strictRoots);
+      return this.execute(scope, context, options?.strictRoots);
     } catch (error) {
       throw toExpressionError(error);
+    } finally {
+      releaseContext(context);
     }
   }
 

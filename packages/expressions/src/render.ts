@@ -5,7 +5,13 @@
  * from inputs, step outputs or secrets can never become a template (security case TI-1).
  */
 import { countEvaluation, type Scope } from './compiler.js';
-import { countDocumentBytes, createContext, type EvaluationContext, Site } from './evaluation-context.js';
+import {
+  acquireContext,
+  countDocumentBytes,
+  type EvaluationContext,
+  releaseContext,
+  Site,
+} from './evaluation-context.js';
 import { appendPointer, ExpressionError } from './expression-error.js';
 import { resolveLimits } from './limits.js';
 import { getProgram, hasTemplateSyntax, type RenderOptions, toExpressionError } from './program.js';
@@ -93,17 +99,15 @@ function renderNode(value: unknown, document: DocumentRender, depth: number): un
   return result;
 }
 
-function renderDocument(
-  value: unknown,
-  scope: Scope,
-  options: RenderOptions | undefined,
-): { value: unknown; context: EvaluationContext } {
-  const context = createContext(resolveLimits(options?.limits));
+function renderDocument(value: unknown, scope: Scope, options: RenderOptions | undefined): TrackedRender {
+  const context = acquireContext(resolveLimits(options?.limits));
   const document: DocumentRender = { scope: scope ?? {}, context, strictRoots: options?.strictRoots };
   try {
-    return { value: renderNode(value, document, 0), context };
+    return { value: renderNode(value, document, 0), secrets: [...(context.secrets ?? [])] };
   } catch (error) {
     throw toExpressionError(error);
+  } finally {
+    releaseContext(context);
   }
 }
 
@@ -126,8 +130,7 @@ export function render(value: unknown, scope: Scope, options?: RenderOptions): u
  * can mask their values or refuse to send them to a sink that is not allowed to see them.
  */
 export function renderTracked(value: unknown, scope: Scope, options?: RenderOptions): TrackedRender {
-  const { value: rendered, context } = renderDocument(value, scope, options);
-  return { value: rendered, secrets: [...(context.secrets ?? [])] };
+  return renderDocument(value, scope, options);
 }
 
 /**

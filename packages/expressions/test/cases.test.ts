@@ -8,9 +8,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { FUNCTIONS } from '../src/functions.js';
 import {
   checkTemplate,
   type EngineLimits,
+  EXPRESSION_ERROR_CODES,
   ExpressionError,
   evaluate,
   evaluateCondition,
@@ -165,7 +167,24 @@ for (const file of files) {
 }
 
 describe('case tables', () => {
+  const text = files.map((file) => readFileSync(join(CASES_DIRECTORY, file), 'utf8')).join('\n');
+
   it('hold at least 300 cases', () => {
     expect(total).toBeGreaterThanOrEqual(300);
+  });
+
+  it('exercise every library function', () => {
+    const missing = [...FUNCTIONS.keys()].filter(
+      (name) => !new RegExp(`\\b${name}\\(|\\| ?${name}\\b`).test(text),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('expect every error code (host-object codes are in security.test.ts)', () => {
+    const elsewhere = new Set(['EXPR_CONTEXT_NOT_JSON', 'EXPR_INTERNAL']);
+    const missing = Object.keys(EXPRESSION_ERROR_CODES).filter(
+      (code) => !elsewhere.has(code) && !text.includes(code),
+    );
+    expect(missing).toEqual([]);
   });
 });

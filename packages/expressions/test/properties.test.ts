@@ -335,6 +335,39 @@ describe('robustness', () => {
   });
 });
 
+describe('mixed templates', () => {
+  const key = fc.constantFrom('a', 'b', 'c', 'toString', 'length');
+  const path = fc.tuple(fc.constantFrom('inputs', 'steps'), fc.array(key, { maxLength: 4 }));
+  const nested = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.integer(),
+      fc.string({ maxLength: 3 }),
+      fc.constant(null),
+      fc.array(tie('value'), { maxLength: 2 }),
+      fc.record({ a: tie('value'), b: tie('value'), c: tie('value') }, { requiredKeys: [] }),
+    ),
+  })).value;
+
+  it('render text equal to evaluating each output on its own', () => {
+    fc.assert(
+      fc.property(fc.array(path, { minLength: 1, maxLength: 4 }), nested, nested, (paths, inputs, steps) => {
+        const sources = paths.map(([root, keys]) => [root, ...keys].join('.'));
+        const context = { inputs, steps };
+        const expected = sources.map((source) => {
+          const value = evaluate(source, context);
+          return typeof value === 'string'
+            ? value
+            : (render(`<{{ ${source} }}>`, context) as string).slice(1, -1);
+        });
+        const template = `[${sources.map((source) => `{{ ${source} }}`).join('|')}]`;
+        expect(render(template, context)).toBe(`[${expected.join('|')}]`);
+      }),
+      { numRuns: RUNS * 3 },
+    );
+  });
+});
+
 describe('sandbox', () => {
   it('never exposes or changes the built-in prototypes', () => {
     const before = snapshotPrototypes();

@@ -122,6 +122,7 @@ describe('prototype pollution done by other code', () => {
     expect(evaluate('isAdmin', scope)).toBeUndefined();
     expect(evaluate("'isAdmin' in inputs.user", scope)).toBe(false);
     expect(evaluate('keys(inputs.user)', scope)).toEqual(['name']);
+    expect(render('[{{ inputs.user.name }}|{{ inputs.user.isAdmin }}]', scope)).toBe('[Ada|]');
     delete prototype.isAdmin;
     expect(evaluate('inputs.user.name', scope)).toBe('Ada');
   });
