@@ -180,6 +180,14 @@ class Analyzer {
         path.push(key);
         end = member.end;
       }
+      if (base.name === 'secrets' && path.length === 0) {
+        // A computed secret name would let data choose which secret is read.
+        this.report(
+          'EXPR_SECRET_DUMP',
+          "Write secret names literally: 'secrets.NAME' or secrets['NAME']",
+          node,
+        );
+      }
       this.root(base.name, base, path, end);
     } else {
       this.expression(base, locals);

