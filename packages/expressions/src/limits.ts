@@ -101,6 +101,12 @@ export const MAX_VALUE_DEPTH = 1_000;
 /** Compiled templates kept in the process-wide LRU cache; a workflow has a few hundred templates. */
 export const TEMPLATE_CACHE_SIZE = 2_000;
 
+/**
+ * Templates longer than 64 Ki characters are compiled on every use instead of cached: a cache of
+ * `TEMPLATE_CACHE_SIZE` large prompts could otherwise hold gigabytes.
+ */
+export const MAX_CACHED_TEMPLATE_LENGTH = 65_536;
+
 /** Arguments one call may pass (security case E-3: `format()` with 256 arguments is an arity error). */
 export const MAX_CALL_ARGUMENTS = 32;
 

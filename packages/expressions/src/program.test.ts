@@ -19,6 +19,12 @@ describe('compileTemplate', () => {
     expect(compileTemplate('{{ inputs.a + 1 }}')).not.toBe(first);
   });
 
+  it('does not cache huge templates', () => {
+    const huge = `${'x'.repeat(70_000)}{{ 1 }}`;
+    expect(compileTemplate(huge)).not.toBe(compileTemplate(huge));
+    expect(compileTemplate(huge).render({})).toBe(`${'x'.repeat(70_000)}1`);
+  });
+
   it('renders many times with separate budgets', () => {
     const template = compileTemplate('{% for i in range(3) %}{{ i }}{% endfor %}');
     const limits = { maxSteps: 20 };

@@ -17,7 +17,13 @@ import {
 } from './evaluation-context.js';
 import { ExpressionError } from './expression-error.js';
 import { ExpressionParser } from './expression-parser.js';
-import { type EngineLimits, hasDefaultParseLimits, resolveLimits, TEMPLATE_CACHE_SIZE } from './limits.js';
+import {
+  type EngineLimits,
+  hasDefaultParseLimits,
+  MAX_CACHED_TEMPLATE_LENGTH,
+  resolveLimits,
+  TEMPLATE_CACHE_SIZE,
+} from './limits.js';
 import { LruCache } from './lru-cache.js';
 import { compileParts } from './template-compiler.js';
 import { parseTemplateSyntax } from './template-parser.js';
@@ -205,10 +211,13 @@ const caches: Readonly<Record<ProgramMode, LruCache<string, Program>>> = {
 
 /**
  * The compiled program for `source`, from the cache when the parse limits are the defaults
- * (programs compiled under other limits are not shared, so a relaxed limit cannot leak).
+ * (programs compiled under other limits are not shared, so a relaxed limit cannot leak) and the
+ * source is not huge.
  */
 export function getProgram(source: string, mode: ProgramMode, limits: EngineLimits): Program {
-  if (!hasDefaultParseLimits(limits)) return build(source, mode, limits);
+  if (!hasDefaultParseLimits(limits) || source.length > MAX_CACHED_TEMPLATE_LENGTH) {
+    return build(source, mode, limits);
+  }
   const cache = caches[mode];
   let program = cache.get(source);
   if (program === undefined) {
