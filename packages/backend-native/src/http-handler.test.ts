@@ -1,7 +1,8 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests write handler configs in the ${…} syntax
 import type { HttpHandler, JsonObject } from '@openworkflow/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { failureOf } from '../test/failure.js';
-import { invocationOf } from '../test/invocation.js';
+import { invocationOf, secretsOf } from '../test/invocation.js';
 import { type LoopbackServer, type Responder, replyJson, startLoopbackServer } from '../test/loopback.js';
 import { createEgressGuard } from './egress-guard.js';
 import { codeForStatus, createHttpHandler, type HttpHandlerOptions } from './http-handler.js';
@@ -224,5 +225,77 @@ describe('timeouts, cancellation and policy', () => {
       call(http(server.origin), {}, { guard: loopbackGuard, client: { maxResponseBytes: 1024 } }),
     );
     expect(error.details.rule).toBe('max_response_bytes');
+  });
+});
+
+describe('templates in the handler config (C-37, C-38, C-39)', () => {
+  const context = {
+    environment: { REGION: 'eu-north', API_KEY: 'env-key' },
+    secrets: secretsOf({ TOKEN: 'tok-123', API_KEY: 'secret-key' }),
+  };
+  const templated = (handler: HttpHandler, input: JsonObject = {}) =>
+    createHttpHandler({ guard: loopbackGuard }).execute(invocationOf(handler, input, context));
+
+  it('C-37: renders ${input.x} into the URL; the input still becomes the query', async () => {
+    const server = await serve(echo);
+    const output = (await templated(http(`${server.origin}/repos/\${input.repo}/issues`), {
+      repo: 'owner/name',
+      state: 'open',
+    })) as JsonObject;
+    expect(output.url).toBe('/repos/owner/name/issues?repo=owner%2Fname&state=open');
+  });
+
+  it('C-38 / C-39: renders env, secrets and bare names (secrets first) into headers', async () => {
+    const server = await serve(echo);
+    const headers = {
+      Authorization: 'Bearer ${secrets.TOKEN}',
+      'X-Region': '${env.REGION}',
+      'X-Key': '${API_KEY}',
+      'X-Template': '{{ env.REGION }}',
+    };
+    const output = (await templated(http(server.origin, { headers }))) as JsonObject;
+    expect(output.headers).toMatchObject({
+      authorization: 'Bearer tok-123',
+      'x-region': 'eu-north',
+      'x-key': 'secret-key',
+      'x-template': 'eu-north',
+    });
+  });
+
+  it('renders every string of a structured body and keeps other values typed', async () => {
+    const server = await serve(echo);
+    const body = { greeting: 'Hello ${input.name}', count: 5, tags: ['${env.REGION}'] };
+    const output = (await templated(http(server.origin, { method: 'POST', body }), {
+      name: 'Ada',
+    })) as JsonObject;
+    expect(JSON.parse(String(output.body))).toEqual({ greeting: 'Hello Ada', count: 5, tags: ['eu-north'] });
+  });
+
+  it('drops headers rendered from secrets on a cross-origin redirect', async () => {
+    const other = await serve(echo);
+    const origin = await serve((_request, response) =>
+      response.writeHead(307, { location: `${other.origin}/x` }).end(),
+    );
+    const headers = { 'X-Api-Key': '${secrets.TOKEN}', 'X-Plain': 'static' };
+    const output = (await templated(http(origin.origin, { headers }))) as JsonObject;
+    expect(output.headers).toMatchObject({ 'x-plain': 'static' });
+    expect((output.headers as JsonObject)['x-api-key']).toBeUndefined();
+  });
+
+  it('a URL taken whole from the input is checked by the guard like any other', async () => {
+    const server = await serve(echo);
+    const handler = http('${input.url}');
+    await expect(templated(handler, { url: `${server.origin}/ok` })).resolves.toMatchObject({
+      url: `/ok?url=${encodeURIComponent(`${server.origin}/ok`)}`,
+    });
+    const error = await failureOf(templated(handler, { url: 'http://169.254.169.254/latest/meta-data/' }));
+    expect(error.details).toMatchObject({ rule: 'default_deny', category: 'metadata' });
+  });
+
+  it('fails with VALIDATION naming the field when a reference cannot be resolved', async () => {
+    const error = await failureOf(
+      templated(http('http://127.0.0.1/', { headers: { 'X-A': '${env.NOPE}' } })),
+    );
+    expect(error.details).toMatchObject({ field: 'headers.X-A', constraint: 'resolved' });
   });
 });

@@ -1,7 +1,7 @@
 import type { HandlerContext, HandlerExecutor } from '@openworkflow/core';
 import type { HttpHandler, JsonObject, JsonValue } from '@openworkflow/schemas';
 import { type MonotonicClock, monotonicClock, openAttemptScope } from './attempt-scope.js';
-import { renderConfigText, type TemplateScope } from './config-templates.js';
+import { renderConfigText, type TemplateScope, templateScope } from './config-templates.js';
 import { createEgressGuard, type EgressGuard, parseEgressUrl } from './egress-guard.js';
 import { connectorFailure, parseJson, readConnectorReply } from './envelope.js';
 import { misrouted } from './executor-errors.js';
@@ -56,7 +56,7 @@ export function createHttpHandler(options: HttpHandlerOptions = {}): HandlerExec
     async execute({ connector, action, input, context }) {
       const handler = action.handler;
       if (handler.type !== 'http') throw misrouted(handler.type, 'http');
-      const request = renderRequest(handler, input, context, options);
+      const request = renderRequest(handler, templateScope(connector, input, context), context, options);
       const client = createHttpClient({ ...options.client, guard: guardFor(handler) });
       const attempt = openAttemptScope(
         context.signal,
@@ -93,11 +93,11 @@ interface RenderedRequest {
 
 function renderRequest(
   handler: HttpHandler,
-  input: JsonObject,
+  scope: TemplateScope,
   context: HandlerContext,
   options: HttpHandlerOptions,
 ): RenderedRequest {
-  const scope: TemplateScope = { input, env: context.environment, secrets: context.secrets };
+  const input = scope.input;
   const url = parseEgressUrl(renderConfigText(handler.url, scope, 'url').value);
   const method = handler.method;
   const headers: Record<string, string> = {

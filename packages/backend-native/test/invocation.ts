@@ -41,6 +41,7 @@ export function invocationOf(
   handler: Handler,
   input: JsonObject = {},
   context: Partial<HandlerContext> = {},
+  connectorOverrides: Partial<Connector> = {},
 ): ActionInvocation {
   const action = { name: 'act', description: 'test action', handler, source: { pointer: '/actions/0' } };
   const connector: Connector = {
@@ -56,6 +57,7 @@ export function invocationOf(
     runtime: { timeoutMs: 300_000, environment: [] },
     actions: [action],
     source: { pointer: '' },
+    ...connectorOverrides,
   };
   return { connector, action, input, context: contextOf(context) };
 }
