@@ -9,6 +9,7 @@ import { invalidField, misrouted, policyViolation } from './executor-errors.js';
 import { COMMAND_KILL_GRACE_MS, MAX_COMMAND_STDERR_BYTES, MAX_COMMAND_STDOUT_BYTES } from './limits.js';
 import { type ProcessResult, runProcess } from './process-runner.js';
 
+/** Options of {@link createCommandHandler}, set by the operator (not by connectors). */
 export interface CommandHandlerOptions {
   /**
    * The directory commands run in and `working_dir` must stay inside (after resolving symlinks).

@@ -66,6 +66,7 @@ export interface EgressPolicy extends UrlValidation {
   readonly requireHTTPS?: boolean;
 }
 
+/** Options of {@link createEgressGuard}: the operator's side of the egress policy. */
 export interface EgressGuardOptions {
   /** Default: {@link systemResolver}. */
   readonly resolver?: HostResolver;

@@ -63,6 +63,7 @@ export class HandlerRegistry {
   }
 }
 
+/** Options of {@link createFunctionHandler}. */
 export interface FunctionHandlerOptions {
   readonly registry: HandlerRegistry;
   /** Default: `performance.now()`. */

@@ -12,6 +12,7 @@ import {
 } from './limits.js';
 import { readBoundedBody, responseTooLarge } from './response-body.js';
 
+/** Options of {@link createHttpClient}; every cap defaults to the constant in `limits.ts`. */
 export interface HttpClientOptions {
   /** Every URL, including every redirect hop, is checked by this guard before a socket opens. */
   readonly guard: EgressGuard;
@@ -29,6 +30,7 @@ export interface HttpClientOptions {
   readonly ca?: string | readonly string[];
 }
 
+/** One logical request; redirects are followed inside it. */
 export interface HttpRequest {
   readonly url: string | URL;
   readonly method: string;
@@ -42,6 +44,7 @@ export interface HttpRequest {
   readonly credentialHeaders?: readonly string[];
 }
 
+/** The final response, after redirects, with its body read and decoded within the caps. */
 export interface HttpResponse {
   readonly status: number;
   /** Lower-cased names; repeated headers joined with `, `. */

@@ -7,6 +7,7 @@ import { connectorFailure, parseJson, readConnectorReply } from './envelope.js';
 import { misrouted } from './executor-errors.js';
 import { createHttpClient, type HttpClientOptions, type HttpResponse } from './http-client.js';
 
+/** Options of {@link createHttpHandler}, set by the operator (not by connectors). */
 export interface HttpHandlerOptions {
   /**
    * The operator's egress policy. Each handler's `urlValidation` narrows it further. Default: the

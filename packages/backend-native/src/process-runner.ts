@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { OpenWorkflowError } from '@openworkflow/core';
 
+/** One process to run: program, argv, complete environment, stdin and limits. */
 export interface ProcessRequest {
   /** An absolute path, or a bare name looked up on `env.PATH`. Never interpreted by a shell. */
   readonly file: string;
@@ -25,6 +26,7 @@ export interface CapturedStream {
   readonly truncated: boolean;
 }
 
+/** How the process ended and what it wrote. */
 export interface ProcessResult {
   /** `null` when the process was ended by a signal. */
   readonly exitCode: number | null;
