@@ -1,0 +1,183 @@
+import { SpanStatusCode } from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { EventStream, logicWorkflowStream } from '../test/event-stream.js';
+import { createEventTracer } from './event-tracer.js';
+
+function tracing() {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracer = createEventTracer({ tracer: provider.getTracer('test') });
+  return { exporter, tracer };
+}
+
+/** `name` → parent span name, over the finished spans. */
+function tree(spans: readonly ReadableSpan[]): Record<string, string | null> {
+  const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
+  return Object.fromEntries(
+    spans.map((span) => [
+      `${span.name} [${span.attributes['step.path'] ?? 'run'}]`,
+      span.parentSpanContext === undefined
+        ? null
+        : (byId.get(span.parentSpanContext.spanId)?.name ?? 'missing'),
+    ]),
+  );
+}
+
+describe('createEventTracer with the OpenTelemetry SDK', () => {
+  it('builds the span tree of a workflow with if, forEach and parallel', () => {
+    const { exporter, tracer } = tracing();
+    for (const event of logicWorkflowStream().events) tracer.observe(event);
+    const spans = exporter.getFinishedSpans();
+    expect(tree(spans)).toEqual({
+      'workflow.run pipeline [run]': null,
+      'step fetch [fetch]': 'workflow.run pipeline',
+      'step check [check]': 'workflow.run pipeline',
+      'step notify [notify]': 'step check',
+      'step each [each]': 'workflow.run pipeline',
+      'step send [each[0]/send]': 'step each',
+      'step send [each[1]/send]': 'step each',
+      'step fan [fan]': 'workflow.run pipeline',
+      'step ping [fan/ping]': 'step fan',
+      'step pong [fan/pong]': 'step fan',
+    });
+    const traceIds = new Set(spans.map((span) => span.spanContext().traceId));
+    expect(traceIds.size).toBe(1);
+  });
+
+  it('sets the spec §16.1 attributes and uses event times', () => {
+    const { exporter, tracer } = tracing();
+    const stream = logicWorkflowStream();
+    for (const event of stream.events) tracer.observe(event);
+    const span = (name: string) =>
+      exporter.getFinishedSpans().find((candidate) => candidate.attributes['step.path'] === name)!;
+    expect(span('check').attributes).toMatchObject({
+      'step.type': 'if',
+      'step.category': 'logic',
+      'step.branch': 'then',
+    });
+    expect(span('each').attributes).toMatchObject({ 'step.type': 'forEach', 'step.iterations': 2 });
+    expect(span('fan').attributes).toMatchObject({ 'step.type': 'parallel', 'step.join_strategy': 'all' });
+    expect(span('fetch').attributes).toMatchObject({
+      'step.id': 'fetch',
+      'step.type': 'action',
+      'step.category': 'action',
+      'step.status': 'success',
+      'step.attempts': 1,
+      'run.id': 'run-1',
+    });
+    const retried = span('each[1]/send');
+    expect(retried.attributes).toMatchObject({ 'step.attempt': 2, 'step.attempts': 2 });
+    expect(retried.events.map((event) => [event.name, event.attributes?.['error.code']])).toEqual([
+      ['retry', 'TIMEOUT'],
+    ]);
+    const run = exporter.getFinishedSpans().find((candidate) => candidate.name === 'workflow.run pipeline')!;
+    expect(run.attributes).toMatchObject({
+      'workflow.name': 'pipeline',
+      'workflow.version': '2.1.0',
+      'run.status': 'success',
+    });
+    const first = stream.events[0]!.time;
+    expect(run.startTime).toEqual([Math.floor(first / 1000), (first % 1000) * 1e6]);
+    expect(span('fetch').endTime[0] * 1000 + span('fetch').endTime[1] / 1e6).toBe(first + 11);
+  });
+
+  it('marks failures with ERROR status and an exception event without a stack', () => {
+    const { exporter, tracer } = tracing();
+    const stream = new EventStream();
+    const run = stream.runStarted();
+    const call = stream.started('call', 'action', run);
+    const error = { code: 'BACKEND_ERROR', message: '401 unauthorized', details: {} };
+    stream.ended('step.failed', 'call', 'action', call, { error });
+    stream.emit('run.failed', { causation_id: run, data: { outputs: {}, error } });
+    for (const event of stream.events) tracer.observe(event);
+    for (const span of exporter.getFinishedSpans()) {
+      expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'BACKEND_ERROR: 401 unauthorized' });
+      expect(span.attributes['error.code']).toBe('BACKEND_ERROR');
+      expect(span.events[0]).toMatchObject({
+        name: 'exception',
+        attributes: { 'exception.type': 'BACKEND_ERROR', 'exception.message': '401 unauthorized' },
+      });
+      expect(span.events[0]!.attributes).not.toHaveProperty('exception.stacktrace');
+    }
+  });
+
+  it('gives skipped steps a zero-length span and step-level for_each iterations their own spans', () => {
+    const { exporter, tracer } = tracing();
+    const stream = new EventStream();
+    const run = stream.runStarted();
+    stream.ended('step.skipped', 'maybe', 'action', run, { attempts: 0, durationMs: 0, reason: 'condition' });
+    const loop = stream.started('each', 'action', run, 1, { loop: true });
+    const first = stream.started('each[0]', 'action', loop);
+    stream.ended('step.completed', 'each[0]', 'action', first);
+    stream.ended('step.completed', 'each', 'action', loop, { output: ['x'] });
+    stream.emit('run.completed', { causation_id: run, data: { outputs: {} } });
+    for (const event of stream.events) tracer.observe(event);
+    const byPath = new Map(exporter.getFinishedSpans().map((span) => [span.attributes['step.path'], span]));
+    expect(byPath.get('maybe')!.attributes).toMatchObject({
+      'step.status': 'skipped',
+      'step.skip_reason': 'condition',
+    });
+    expect(byPath.get('each')!.attributes['step.iterations']).toBe(1);
+    expect(byPath.get('each[0]')!.parentSpanContext?.spanId).toBe(byPath.get('each')!.spanContext().spanId);
+  });
+
+  it('propagates W3C traceparent for the step a handler runs in', () => {
+    const { exporter, tracer } = tracing();
+    const stream = new EventStream();
+    const run = stream.runStarted();
+    stream.started('call', 'action', run);
+    for (const event of stream.events) tracer.observe(event);
+    const headers = tracer.traceHeaders({ runId: 'run-1', idempotencyKey: 'run-1:call' });
+    expect(headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(tracer.traceHeaders({ runId: 'other' })).toEqual({});
+    stream.ended('step.completed', 'call', 'action', 'run-1:1');
+    stream.emit('run.completed', { data: { outputs: {} } });
+    for (const event of stream.events.slice(2)) tracer.observe(event);
+    const call = exporter.getFinishedSpans().find((span) => span.name === 'step call')!;
+    const [, traceId, spanId] = headers.traceparent!.split('-');
+    expect([traceId, spanId]).toEqual([call.spanContext().traceId, call.spanContext().spanId]);
+  });
+
+  it('ends spans at suspension and continues in a new run span on resume', () => {
+    const { exporter, tracer } = tracing();
+    const stream = new EventStream();
+    const run = stream.runStarted();
+    const wait = stream.started('wait', 'wait', run);
+    stream.emit('step.waiting', {
+      stepId: 'wait',
+      path: 'wait',
+      attempt: 1,
+      causation_id: wait,
+      data: { waitType: 'event' },
+    });
+    stream.emit('run.suspended', { data: { reason: 'external', waits: 1 } });
+    for (const event of stream.events) tracer.observe(event);
+    expect(
+      exporter
+        .getFinishedSpans()
+        .map((span) => [span.name, span.attributes['run.status'] ?? span.attributes['step.status']]),
+    ).toEqual([
+      ['step wait', 'suspended'],
+      ['workflow.run report', 'suspended'],
+    ]);
+    const resumed = stream.emit('run.resumed', { data: { reason: 'signal' } });
+    stream.ended('step.completed', 'wait', 'wait', resumed, { startedAt: stream.time - 50 });
+    stream.emit('run.completed', { causation_id: resumed, data: { outputs: {} } });
+    for (const event of stream.events.slice(4)) tracer.observe(event);
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((span) => span.name)).toEqual([
+      'step wait',
+      'workflow.run report',
+      'step wait',
+      'workflow.run',
+    ]);
+    expect(spans[3]!.attributes).toMatchObject({ 'run.resumed': true, 'run.status': 'success' });
+    expect(spans[2]!.parentSpanContext?.spanId).toBe(spans[3]!.spanContext().spanId);
+  });
+});

@@ -1,0 +1,357 @@
+import {
+  type Attributes,
+  type Context,
+  context as contextApi,
+  type Span,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { MAX_ERROR_MESSAGE_LENGTH, MAX_TRACKED_RUNS } from './limits.js';
+import {
+  type EventError,
+  eventError,
+  eventId,
+  type ObservedEvent,
+  type Redaction,
+} from './observed-event.js';
+
+export interface EventTracerOptions {
+  /** Default: `trace.getTracer('@openworkflow/observability')` (the global provider; no-op if none). */
+  readonly tracer?: Tracer;
+  /** Masks span names, attribute values, event and status messages. */
+  readonly redaction?: Redaction;
+}
+
+/** What an HTTP handler needs to propagate the current step's trace (a backend-native hook). */
+export interface TraceHeaderContext {
+  readonly runId: string;
+  /** `<runId>:<path>` — the engine's idempotency key names the step instance. */
+  readonly idempotencyKey?: string;
+}
+
+/** Turns the run event stream into OpenTelemetry spans. */
+export interface EventTracer {
+  observe(event: ObservedEvent): void;
+  /** W3C `traceparent` (and `tracestate`) of the step instance a handler runs in. */
+  traceHeaders(context: TraceHeaderContext): Record<string, string>;
+  /** Trace and span id of the span an event belongs to (for log correlation). */
+  spanIds(event: ObservedEvent): { traceId: string; spanId: string } | undefined;
+}
+
+interface StepSpan {
+  readonly span: Span;
+  readonly kind: string;
+  /** The aggregate of a step-level `for_each` (its iterations are instances of their own). */
+  readonly loop: boolean;
+}
+
+interface RunSpans {
+  readonly span: Span;
+  readonly context: Context;
+  readonly steps: Map<string, StepSpan>;
+  /** `step.started` event id → span, to find a child's parent through `causation_id`. */
+  readonly byEvent: Map<string, Span>;
+  /** The step span ended last, so a log line of its terminal event can still name it. */
+  lastEnded?: { readonly path: string; readonly span: Span };
+}
+
+const LOGIC_TYPES = new Set([
+  'if',
+  'switch',
+  'forEach',
+  'parallel',
+  'wait',
+  'try',
+  'transform',
+  'handoff',
+  'approval',
+]);
+
+/**
+ * Spans from events (spec §16.1): `workflow.run <name>` per run and `step <id>` per step instance,
+ * children of the step that contains them (the `causation_id` of `step.started` names it), with
+ * the attributes `step.type`, `step.category`, `step.id`, `step.path`, `step.attempt`,
+ * `step.status`, `step.branch` (if/switch), `step.iterations` (forEach, `for_each`),
+ * `step.join_strategy` (parallel) and `error.code`. Span times are the events' times, so a run on
+ * a fake clock yields a deterministic trace. A failure sets the span status to ERROR and records an
+ * exception event whose message is redacted and which carries no stack.
+ *
+ * Retried attempts stay in one span per instance (`retry` events on it, `step.attempts` at the
+ * end). A suspended run's spans end at suspension; the resumed run continues in a new run span.
+ *
+ * @example
+ * const tracer = createEventTracer({ tracer: provider.getTracer('openworkflow') });
+ * tracer.observe(event);
+ */
+export function createEventTracer(options: EventTracerOptions = {}): EventTracer {
+  const tracer = options.tracer ?? trace.getTracer('@openworkflow/observability');
+  const mask = (text: string) => (options.redaction === undefined ? text : options.redaction.text(text));
+  const runs = new Map<string, RunSpans>();
+  // The run whose terminal event was observed last (its log line comes right after).
+  let lastEndedRun: { readonly runId: string; readonly span: Span } | undefined;
+
+  const openRun = (event: ObservedEvent, name: string, attributes: Attributes): RunSpans => {
+    if (runs.size >= MAX_TRACKED_RUNS) {
+      const [oldest, forgotten] = runs.entries().next().value!;
+      endAll(forgotten, event.time, 'evicted');
+      runs.delete(oldest);
+    }
+    const span = tracer.startSpan(mask(name), { startTime: event.time, attributes }, contextApi.active());
+    const run: RunSpans = {
+      span,
+      context: trace.setSpan(contextApi.active(), span),
+      steps: new Map(),
+      byEvent: new Map(),
+    };
+    runs.set(event.runId, run);
+    return run;
+  };
+
+  const runOf = (event: ObservedEvent): RunSpans =>
+    runs.get(event.runId) ?? openRun(event, 'workflow.run', { 'run.id': event.runId, 'run.resumed': true });
+
+  const parentContext = (run: RunSpans, event: ObservedEvent): Context => {
+    const parent =
+      (event.causation_id === null ? undefined : run.byEvent.get(event.causation_id)) ??
+      enclosingSpan(run, event.path ?? '');
+    return parent === undefined ? run.context : trace.setSpan(run.context, parent);
+  };
+
+  const startStep = (run: RunSpans, event: ObservedEvent, startTime: number): StepSpan => {
+    const kind = typeof event.data.kind === 'string' ? event.data.kind : 'unknown';
+    const path = event.path ?? event.stepId ?? '';
+    const attributes: Attributes = {
+      'run.id': event.runId,
+      'step.id': mask(event.stepId ?? path),
+      'step.path': mask(path),
+      'step.type': kind,
+      'step.category': categoryOf(kind),
+      'step.attempt': event.attempt ?? 1,
+    };
+    const span = tracer.startSpan(
+      `step ${mask(event.stepId ?? path)}`,
+      { startTime, attributes },
+      parentContext(run, event),
+    );
+    const step: StepSpan = { span, kind, loop: event.data.loop === true };
+    run.steps.set(path, step);
+    return step;
+  };
+
+  const fail = (span: Span, error: EventError | undefined, time: number) => {
+    if (error === undefined) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      return;
+    }
+    const message = mask(error.message).slice(0, MAX_ERROR_MESSAGE_LENGTH);
+    span.setAttribute('error.code', error.code);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: `${error.code}: ${message}` });
+    // An exception event with type and message only: stacks stay in the process.
+    span.addEvent('exception', { 'exception.type': error.code, 'exception.message': message }, time);
+  };
+
+  const endStep = (run: RunSpans, event: ObservedEvent) => {
+    const path = event.path ?? event.stepId ?? '';
+    const startedAt = typeof event.data.startedAt === 'number' ? event.data.startedAt : event.time;
+    // A terminal event without an open span (skipped, or ending after a resume): a span of its own.
+    const step = run.steps.get(path) ?? startStep(run, event, startedAt);
+    const { span } = step;
+    const status = event.type.slice('step.'.length);
+    span.setAttribute('step.status', status === 'completed' ? 'success' : status);
+    if (typeof event.data.attempts === 'number') span.setAttribute('step.attempts', event.data.attempts);
+    if (typeof event.data.durationMs === 'number')
+      span.setAttribute('step.duration_ms', event.data.durationMs);
+    if (event.data.continued === true) span.setAttribute('step.continued', true);
+    if (typeof event.data.reason === 'string') span.setAttribute('step.skip_reason', event.data.reason);
+    setShapeAttributes(span, step.kind, step.loop, event.data.output, mask);
+    if (event.type === 'step.failed' || event.type === 'step.canceled')
+      fail(span, eventError(event), event.time);
+    span.end(event.time);
+    run.steps.delete(path);
+    run.lastEnded = { path, span };
+  };
+
+  const endRun = (event: ObservedEvent, status: string) => {
+    const run = runOf(event);
+    endAll(run, event.time, status);
+    run.span.setAttribute('run.status', status);
+    if (event.type === 'run.failed' || event.type === 'run.canceled')
+      fail(run.span, eventError(event), event.time);
+    run.span.end(event.time);
+    runs.delete(event.runId);
+    lastEndedRun = { runId: event.runId, span: run.span };
+  };
+
+  return {
+    observe(event) {
+      switch (event.type) {
+        case 'run.started': {
+          const workflow = (event.data.workflow ?? {}) as { name?: unknown; version?: unknown };
+          const name = typeof workflow.name === 'string' ? workflow.name : 'workflow';
+          const attributes: Attributes = { 'workflow.name': mask(name), 'run.id': event.runId };
+          if (typeof workflow.version === 'string') attributes['workflow.version'] = mask(workflow.version);
+          const run = openRun(event, `workflow.run ${name}`, attributes);
+          run.byEvent.set(eventId(event), run.span);
+          return;
+        }
+        case 'run.resumed': {
+          const run = runOf(event);
+          run.byEvent.set(eventId(event), run.span);
+          run.span.addEvent('run.resumed', {}, event.time);
+          return;
+        }
+        case 'run.suspended':
+          endRun(event, 'suspended');
+          return;
+        case 'run.completed':
+          endRun(event, 'success');
+          return;
+        case 'run.failed':
+          endRun(event, 'failed');
+          return;
+        case 'run.canceled':
+          endRun(event, 'canceled');
+          return;
+        case 'step.started': {
+          const run = runOf(event);
+          const path = event.path ?? event.stepId ?? '';
+          const open = run.steps.get(path);
+          const span = open?.span ?? startStep(run, event, event.time).span;
+          if (open !== undefined) span.setAttribute('step.attempt', event.attempt ?? 1);
+          run.byEvent.set(eventId(event), span);
+          return;
+        }
+        case 'step.retrying': {
+          const span = runOf(event).steps.get(event.path ?? event.stepId ?? '')?.span;
+          const error = eventError(event);
+          span?.addEvent(
+            'retry',
+            {
+              'error.code': error?.code ?? 'UNKNOWN',
+              'exception.message': mask(error?.message ?? '').slice(0, MAX_ERROR_MESSAGE_LENGTH),
+              'retry.delay_ms': typeof event.data.delayMs === 'number' ? event.data.delayMs : 0,
+              'retry.next_attempt': typeof event.data.nextAttempt === 'number' ? event.data.nextAttempt : 0,
+            },
+            event.time,
+          );
+          return;
+        }
+        case 'step.waiting':
+          runOf(event)
+            .steps.get(event.path ?? event.stepId ?? '')
+            ?.span.addEvent('step.waiting', {}, event.time);
+          return;
+        case 'step.completed':
+        case 'step.failed':
+        case 'step.skipped':
+        case 'step.canceled':
+          endStep(runOf(event), event);
+          return;
+        case 'signal.received':
+          runOf(event).span.addEvent(
+            'signal.received',
+            { 'signal.name': mask(String(event.data.name ?? '')) },
+            event.time,
+          );
+          return;
+        case 'interrupt.requested':
+        case 'interrupt.resolved': {
+          const attributes: Attributes =
+            typeof event.data.approved === 'boolean' ? { 'interrupt.approved': event.data.approved } : {};
+          runOf(event).span.addEvent(event.type, attributes, event.time);
+          return;
+        }
+        default:
+          return;
+      }
+    },
+
+    traceHeaders({ runId, idempotencyKey }) {
+      const run = runs.get(runId);
+      if (run === undefined) return {};
+      const path =
+        idempotencyKey?.startsWith(`${runId}:`) === true ? idempotencyKey.slice(runId.length + 1) : undefined;
+      const span = (path === undefined ? undefined : run.steps.get(path)?.span) ?? run.span;
+      const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+      if (!trace.isSpanContextValid(span.spanContext())) return {};
+      const headers: Record<string, string> = {
+        traceparent: `00-${traceId}-${spanId}-${(traceFlags & 0xff).toString(16).padStart(2, '0')}`,
+      };
+      const state = traceState?.serialize();
+      if (state !== undefined && state !== '') headers.tracestate = state;
+      return headers;
+    },
+
+    spanIds(event) {
+      const run = runs.get(event.runId);
+      let span: Span | undefined;
+      if (run === undefined) {
+        span = lastEndedRun?.runId === event.runId ? lastEndedRun.span : undefined;
+      } else if (event.path !== undefined) {
+        span =
+          run.steps.get(event.path)?.span ??
+          (run.lastEnded?.path === event.path ? run.lastEnded.span : undefined);
+      }
+      span ??= run?.span;
+      if (span === undefined) return undefined;
+      const { traceId, spanId } = span.spanContext();
+      return { traceId, spanId };
+    },
+  };
+}
+
+/** Ends every open span of a run (at its end or suspension). */
+function endAll(run: RunSpans, time: number, status: string): void {
+  for (const { span } of run.steps.values()) {
+    span.setAttribute('step.status', status);
+    span.end(time);
+  }
+  run.steps.clear();
+  run.byEvent.clear();
+}
+
+/**
+ * The open span of the instance that contains `path`, when causation did not name one:
+ * `a[2]/b/c` → `a[2]/b`, then `a[2]`, then `a`.
+ */
+function enclosingSpan(run: RunSpans, path: string): Span | undefined {
+  let current = path;
+  for (;;) {
+    const cut = Math.max(current.lastIndexOf('/'), current.lastIndexOf('['), current.lastIndexOf('#'));
+    if (cut <= 0) return undefined;
+    current = current.slice(0, cut);
+    const open = run.steps.get(current);
+    if (open !== undefined) return open.span;
+  }
+}
+
+/** `action`, `agent`, `workflow` (subworkflow steps) or `logic` — spec §16.1's category. */
+function categoryOf(kind: string): string {
+  if (kind === 'action' || kind === 'agent' || kind === 'workflow') return kind;
+  return LOGIC_TYPES.has(kind) ? 'logic' : kind;
+}
+
+/** `step.branch`, `step.iterations` and `step.join_strategy` from a logic step's output (spec/steps outputs). */
+function setShapeAttributes(
+  span: Span,
+  kind: string,
+  loop: boolean,
+  output: unknown,
+  mask: (text: string) => string,
+): void {
+  if (loop) {
+    if (Array.isArray(output)) span.setAttribute('step.iterations', output.length);
+    return;
+  }
+  if (typeof output !== 'object' || output === null || Array.isArray(output)) return;
+  const record = output as Record<string, unknown>;
+  if (kind === 'if' && typeof record.branch === 'string') span.setAttribute('step.branch', record.branch);
+  if (kind === 'switch' && typeof record.case === 'string')
+    span.setAttribute('step.branch', mask(record.case));
+  if (kind === 'forEach' && typeof record.totalCount === 'number')
+    span.setAttribute('step.iterations', record.totalCount);
+  if (kind === 'parallel' && typeof record.joinStrategy === 'string') {
+    span.setAttribute('step.join_strategy', record.joinStrategy);
+  }
+}

@@ -1,0 +1,129 @@
+import type { Logger } from '@openworkflow/core';
+import { type DestinationStream, type Logger as PinoInstance, pino } from 'pino';
+import type { Redaction } from './observed-event.js';
+
+/** Spec §16.5 `log_format`. */
+export type LogFormat = 'json' | 'text';
+
+/** Spec §16.5 `log_level` (pino's names; `silent` turns logging off). */
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+/** Where lines go: anything with `write(line)` (a stream, a file, an array in tests). */
+export interface LogDestination {
+  write(line: string): unknown;
+}
+
+export interface LoggerOptions {
+  /** Default `json`: one JSON object per line. `text` is for people reading a terminal. */
+  readonly format?: LogFormat;
+  /** Default `info`. */
+  readonly level?: LogLevel;
+  /** Default: the process's standard output. */
+  readonly destination?: LogDestination;
+  /**
+   * Applied to every line before it is written: fields are redacted as values (sensitive field
+   * names, secret values), then the finished line is masked as text — so a secret in the message,
+   * a nested field or an error reaches no destination.
+   */
+  readonly redaction?: Redaction;
+  /** Fields on every line (service name, instance id). */
+  readonly base?: Readonly<Record<string, unknown>>;
+  /** Default: the system clock. Tests pass a fixed time. */
+  readonly now?: () => number;
+}
+
+/**
+ * A structured logger implementing the engine's `Logger` interface on top of pino. JSON lines by
+ * default (`{"level":"info","time":"…","msg":"…",…fields}`), or `text` lines
+ * (`2025-01-01T00:00:00.000Z INFO step completed run_id=r1 step_id=fetch`). Child loggers carry
+ * their fields (run id, step id, attempt) on every line. Disabled levels cost one no-op call.
+ *
+ * @example
+ * const logger = createLogger({ format: 'text', level: 'debug', redaction: secrets.redactor });
+ * logger.child({ run_id: 'r1' }).info('run started', { workflow: 'report' });
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const redaction = options.redaction;
+  const now = options.now ?? (() => Date.now());
+  const sink: LogDestination = options.destination ?? process.stdout;
+  const format = options.format === 'text' ? textLine : (line: string) => line;
+  const destination: DestinationStream = {
+    write: (line: string) => {
+      sink.write(format(redaction === undefined ? line : redaction.text(line)));
+    },
+  };
+  const instance = pino(
+    {
+      level: options.level ?? 'info',
+      base: options.base === undefined ? null : redact(redaction, { ...options.base }),
+      messageKey: 'msg',
+      timestamp: () => `,"time":"${new Date(now()).toISOString()}"`,
+      formatters: {
+        level: (label) => ({ level: label }),
+        bindings: (bindings) => redact(redaction, bindings),
+        log: (fields) => redact(redaction, fields),
+      },
+    },
+    destination,
+  );
+  return new PinoLogger(instance);
+}
+
+function redact<T extends Record<string, unknown>>(redaction: Redaction | undefined, fields: T): T {
+  return redaction === undefined ? fields : redaction.value(fields);
+}
+
+/** The engine's `Logger` over a pino instance. */
+class PinoLogger implements Logger {
+  readonly #pino: PinoInstance;
+
+  constructor(instance: PinoInstance) {
+    this.#pino = instance;
+  }
+
+  debug(message: string, fields?: Readonly<Record<string, unknown>>): void {
+    if (fields === undefined) this.#pino.debug(message);
+    else this.#pino.debug(fields, message);
+  }
+
+  info(message: string, fields?: Readonly<Record<string, unknown>>): void {
+    if (fields === undefined) this.#pino.info(message);
+    else this.#pino.info(fields, message);
+  }
+
+  warn(message: string, fields?: Readonly<Record<string, unknown>>): void {
+    if (fields === undefined) this.#pino.warn(message);
+    else this.#pino.warn(fields, message);
+  }
+
+  error(message: string, fields?: Readonly<Record<string, unknown>>): void {
+    if (fields === undefined) this.#pino.error(message);
+    else this.#pino.error(fields, message);
+  }
+
+  child(fields: Readonly<Record<string, unknown>>): Logger {
+    return new PinoLogger(this.#pino.child(fields));
+  }
+}
+
+/** One JSON line as `time LEVEL msg key=value …` (strings with spaces or quotes JSON-quoted). */
+function textLine(line: string): string {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  const { time, level, msg, ...fields } = record;
+  const parts = [String(time), String(level).toUpperCase().padEnd(5), String(msg ?? '')];
+  for (const [key, value] of Object.entries(fields)) {
+    const rendered =
+      typeof value !== 'string'
+        ? JSON.stringify(value)
+        : /^[^\s"=]+$/.test(value)
+          ? value
+          : JSON.stringify(value);
+    parts.push(`${key}=${rendered}`);
+  }
+  return `${parts.join(' ')}\n`;
+}

@@ -1,0 +1,248 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  MAX_ERROR_CODE_LABELS,
+  MAX_LABEL_LENGTH,
+  MAX_TRACKED_RUNS,
+  RUN_DURATION_BUCKETS,
+  STEP_DURATION_BUCKETS,
+} from './limits.js';
+import { eventError, type ObservedEvent, type Redaction } from './observed-event.js';
+
+export interface WorkflowMetricsOptions {
+  /** Register into this registry (to serve it with others). Default: a new, private registry. */
+  readonly registry?: Registry;
+  /** Metric name prefix. Default `openworkflow_`. */
+  readonly prefix?: string;
+  /** Masks label values taken from documents (workflow names). */
+  readonly redaction?: Redaction;
+  /** Read at every scrape: the host's count of runs waiting for a worker (spec §16.4 queue depth). */
+  readonly queueDepth?: () => number;
+}
+
+/** Prometheus metrics of runs and steps, projected from the run event stream. */
+export interface WorkflowMetrics {
+  readonly registry: Registry;
+  /** Feed one run event. */
+  observe(event: ObservedEvent): void;
+  /** Sets the queue-depth gauge (alternative to the `queueDepth` callback). */
+  setQueueDepth(depth: number): void;
+  /** The text exposition of the registry. */
+  exposition(): Promise<string>;
+}
+
+interface RunState {
+  readonly workflow: string;
+  readonly startedAt: number | undefined;
+  active: boolean;
+}
+
+const UNKNOWN_WORKFLOW = '(unknown)';
+const RUN_STATUS: Readonly<Record<string, string>> = {
+  'run.completed': 'success',
+  'run.failed': 'failed',
+  'run.canceled': 'canceled',
+};
+const STEP_STATUS: Readonly<Record<string, string>> = {
+  'step.completed': 'success',
+  'step.failed': 'failed',
+  'step.skipped': 'skipped',
+  'step.canceled': 'canceled',
+};
+
+/**
+ * The metrics of spec/observability.md with `prom-client`, computed from events only, so the
+ * engine carries no metrics code: runs started and finished by status, run and step duration
+ * histograms, steps started and finished by status, retries, errors by code, active runs and
+ * queue depth. Label values are bounded (workflow names truncated and masked, unknown error
+ * codes folded into `OTHER`).
+ *
+ * @example
+ * const metrics = createWorkflowMetrics();
+ * metrics.observe(event);
+ * console.log(await metrics.exposition());
+ */
+export function createWorkflowMetrics(options: WorkflowMetricsOptions = {}): WorkflowMetrics {
+  const registry = options.registry ?? new Registry();
+  const prefix = options.prefix ?? 'openworkflow_';
+  const registers = [registry];
+  const runsStarted = new Counter({
+    name: `${prefix}runs_started_total`,
+    help: 'Runs started (run.started events)',
+    labelNames: ['workflow'],
+    registers,
+  });
+  const runsFinished = new Counter({
+    name: `${prefix}runs_finished_total`,
+    help: 'Runs that reached a terminal state, by status (success, failed, canceled)',
+    labelNames: ['workflow', 'status'],
+    registers,
+  });
+  const runDuration = new Histogram({
+    name: `${prefix}run_duration_seconds`,
+    help: 'Time from run.started to the terminal event, for runs started in this process',
+    labelNames: ['workflow', 'status'],
+    buckets: RUN_DURATION_BUCKETS,
+    registers,
+  });
+  const runsActive = new Gauge({
+    name: `${prefix}runs_active`,
+    help: 'Runs executing in this process (started or resumed, not yet suspended or finished)',
+    labelNames: ['workflow'],
+    registers,
+  });
+  const stepsStarted = new Counter({
+    name: `${prefix}steps_started_total`,
+    help: 'Step instances started (first attempts; retries are counted by step_retries_total)',
+    labelNames: ['workflow', 'kind'],
+    registers,
+  });
+  const stepsFinished = new Counter({
+    name: `${prefix}steps_finished_total`,
+    help: 'Step instances finished, by status (success, failed, skipped, canceled)',
+    labelNames: ['workflow', 'kind', 'status'],
+    registers,
+  });
+  const stepDuration = new Histogram({
+    name: `${prefix}step_duration_seconds`,
+    help: 'Duration of finished step instances, all attempts and backoff included',
+    labelNames: ['workflow', 'kind', 'status'],
+    buckets: STEP_DURATION_BUCKETS,
+    registers,
+  });
+  const stepRetries = new Counter({
+    name: `${prefix}step_retries_total`,
+    help: 'Step attempts that failed and were scheduled for another attempt, by error code',
+    labelNames: ['workflow', 'kind', 'code'],
+    registers,
+  });
+  const errors = new Counter({
+    name: `${prefix}errors_total`,
+    help: 'Failed step attempts (scope="step") and failed runs (scope="run"), by error code',
+    labelNames: ['code', 'scope'],
+    registers,
+  });
+  const queueDepth = new Gauge({
+    name: `${prefix}queue_depth`,
+    help: 'Runs waiting for a worker, as reported by the host',
+    registers,
+    ...(options.queueDepth === undefined
+      ? {}
+      : {
+          collect(this: Gauge) {
+            this.set(options.queueDepth!());
+          },
+        }),
+  });
+
+  const runs = new Map<string, RunState>();
+  const codes = new Set<string>();
+  const workflowLabel = (name: unknown): string => {
+    if (typeof name !== 'string' || name === '') return UNKNOWN_WORKFLOW;
+    const masked = options.redaction === undefined ? name : options.redaction.text(name);
+    return masked.slice(0, MAX_LABEL_LENGTH);
+  };
+  const codeLabel = (code: string): string => {
+    if (codes.has(code)) return code;
+    if (!/^[A-Z][A-Z0-9_]{0,63}$/.test(code) || codes.size >= MAX_ERROR_CODE_LABELS) return 'OTHER';
+    codes.add(code);
+    return code;
+  };
+  const track = (runId: string, state: RunState): RunState => {
+    if (runs.size >= MAX_TRACKED_RUNS && !runs.has(runId)) {
+      const [oldest, forgotten] = runs.entries().next().value!;
+      if (forgotten.active) runsActive.dec({ workflow: forgotten.workflow });
+      runs.delete(oldest);
+    }
+    runs.set(runId, state);
+    return state;
+  };
+  const activate = (run: RunState, active: boolean) => {
+    if (run.active === active) return;
+    run.active = active;
+    if (active) runsActive.inc({ workflow: run.workflow });
+    else runsActive.dec({ workflow: run.workflow });
+  };
+  const runOf = (event: ObservedEvent): RunState =>
+    runs.get(event.runId) ??
+    track(event.runId, { workflow: UNKNOWN_WORKFLOW, startedAt: undefined, active: false });
+
+  return {
+    registry,
+    observe(event) {
+      switch (event.type) {
+        case 'run.started': {
+          const workflow = workflowLabel((event.data.workflow as { name?: unknown } | undefined)?.name);
+          const run = track(event.runId, { workflow, startedAt: event.time, active: false });
+          runsStarted.inc({ workflow });
+          activate(run, true);
+          return;
+        }
+        case 'run.resumed':
+          activate(runOf(event), true);
+          return;
+        case 'run.suspended':
+          activate(runOf(event), false);
+          return;
+        case 'run.completed':
+        case 'run.failed':
+        case 'run.canceled': {
+          const run = runOf(event);
+          const status = RUN_STATUS[event.type]!;
+          runsFinished.inc({ workflow: run.workflow, status });
+          if (run.startedAt !== undefined) {
+            runDuration.observe(
+              { workflow: run.workflow, status },
+              Math.max(0, event.time - run.startedAt) / 1000,
+            );
+          }
+          const error = eventError(event);
+          if (event.type === 'run.failed' && error !== undefined)
+            errors.inc({ code: codeLabel(error.code), scope: 'run' });
+          activate(run, false);
+          runs.delete(event.runId);
+          return;
+        }
+        case 'step.started': {
+          if (event.attempt !== undefined && event.attempt > 1) return;
+          if (event.data.resumed === true) return;
+          stepsStarted.inc({ workflow: runOf(event).workflow, kind: kindOf(event) });
+          return;
+        }
+        case 'step.retrying': {
+          const code = codeLabel(eventError(event)?.code ?? 'UNKNOWN');
+          stepRetries.inc({ workflow: runOf(event).workflow, kind: kindOf(event), code });
+          errors.inc({ code, scope: 'step' });
+          return;
+        }
+        case 'step.completed':
+        case 'step.failed':
+        case 'step.skipped':
+        case 'step.canceled': {
+          const labels = {
+            workflow: runOf(event).workflow,
+            kind: kindOf(event),
+            status: STEP_STATUS[event.type]!,
+          };
+          stepsFinished.inc(labels);
+          const duration = event.data.durationMs;
+          if (event.type !== 'step.skipped' && typeof duration === 'number')
+            stepDuration.observe(labels, duration / 1000);
+          const error = eventError(event);
+          if (event.type === 'step.failed' && error !== undefined)
+            errors.inc({ code: codeLabel(error.code), scope: 'step' });
+          return;
+        }
+        default:
+          return;
+      }
+    },
+    setQueueDepth(depth) {
+      queueDepth.set(depth);
+    },
+    exposition: () => registry.metrics(),
+  };
+}
+
+function kindOf(event: ObservedEvent): string {
+  return typeof event.data.kind === 'string' ? event.data.kind.slice(0, MAX_LABEL_LENGTH) : 'unknown';
+}
