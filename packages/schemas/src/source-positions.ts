@@ -1,0 +1,45 @@
+import { parentPointer } from './json-pointer.js';
+
+/** A 1-based line and column in the document text. */
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+interface Entry {
+  readonly value: SourcePosition;
+  readonly key?: SourcePosition;
+}
+
+/**
+ * Where each node of a parsed document starts in its text, keyed by JSON pointer. Objects given to
+ * the loader already parsed have no index; diagnostics for them carry only a pointer.
+ */
+export class PositionIndex {
+  readonly #entries = new Map<string, Entry>();
+
+  /** Records a node's value position and, for object properties, where its key starts. */
+  set(pointer: string, value: SourcePosition, key?: SourcePosition): void {
+    this.#entries.set(pointer, key === undefined ? { value } : { value, key });
+  }
+
+  /**
+   * The position for a pointer: the key when `prefer` is `'key'` and the node is a property, else
+   * the value. A pointer to a missing node (a required property that is absent) resolves to its
+   * nearest existing ancestor.
+   */
+  locate(pointer: string, prefer: 'key' | 'value' = 'value'): SourcePosition | undefined {
+    let current: string | undefined = pointer;
+    while (current !== undefined) {
+      const entry = this.#entries.get(current);
+      if (entry !== undefined) return (prefer === 'key' ? entry.key : undefined) ?? entry.value;
+      current = parentPointer(current);
+    }
+    return undefined;
+  }
+
+  /** Number of indexed nodes. */
+  get size(): number {
+    return this.#entries.size;
+  }
+}
