@@ -41,10 +41,10 @@ export const DIAGNOSTIC_CODES = {
   OW_YAML_ALIAS_LIMIT: input('A YAML alias was used beyond the allowed count (none by default)'),
   OW_YAML_MERGE_KEY: input('A YAML merge key `<<`; merge keys are not expanded'),
   OW_YAML_COMPLEX_KEY: input('A mapping key that is not a scalar'),
-  OW_YAML_NON_JSON_VALUE: input('A scalar with no JSON equivalent (`.inf`, `.nan`)'),
+  OW_YAML_NON_JSON_VALUE: input('A scalar with no JSON equivalent (`.inf`, `.nan`, `!!binary`)'),
   OW_DOCUMENT_TOO_DEEP: input('The document nests deeper than the loader allows'),
   OW_DOCUMENT_TOO_LARGE: input('The document expands to more values than the loader allows'),
-  OW_DOCUMENT_NOT_OBJECT: input('The document root is not a mapping'),
+  OW_DOCUMENT_NOT_OBJECT: input('The document root is not a mapping (or the document is empty)'),
   OW_UNKNOWN_DOCUMENT_KIND: input('The document is not recognisably a workflow, connector, agent or bundle'),
   OW_WRONG_DOCUMENT_KIND: input('The document is a different kind than the loader function expects'),
   OW_TOO_MANY_DIAGNOSTICS: input('More problems were found than are reported'),
@@ -91,7 +91,9 @@ export const DIAGNOSTIC_CODES = {
   OW_NEEDS_UNKNOWN_STEP: semantic('`needs` names a step id that does not exist'),
   OW_NEEDS_NOT_SIBLING: semantic('`needs` names a step that is not in the same step list'),
   OW_NEEDS_SELF: semantic('A step lists itself in `needs`'),
-  OW_FORWARD_REFERENCE: semantic('Under `strategy: sequential`, a step depends on a step that runs later'),
+  OW_FORWARD_REFERENCE: semantic(
+    'A step depends on one that runs after it: a later sibling under `strategy: sequential`, or a step enclosing or nested in it',
+  ),
   OW_DEPENDENCY_CYCLE: semantic('Under `strategy: dag`, steps depend on each other in a cycle'),
   OW_UNKNOWN_STEP_REFERENCE: semantic('A template references `steps.<id>` for an id that does not exist'),
   OW_CROSS_BRANCH_REFERENCE: semantic(

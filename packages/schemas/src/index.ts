@@ -119,10 +119,6 @@ export {
   versionMatches,
 } from './resource-id.js';
 export {
-  agentToDocument,
-  bundleToDocument,
-  connectorToDocument,
-  formatDocument,
   type SerializeConnectorOptions,
   type SerializeFormat,
   type SerializeOptions,
@@ -130,7 +126,6 @@ export {
   serializeBundle,
   serializeConnector,
   serializeWorkflows,
-  workflowsToDocument,
 } from './serialize.js';
 export { PositionIndex, type SourcePosition } from './source-positions.js';
 export { SPEC_VERSION } from './spec-version.js';

@@ -4,7 +4,10 @@
 
 /** Escapes one reference token: `~` → `~0`, `/` → `~1`. */
 export function escapePointerSegment(segment: string | number): string {
-  return String(segment).replaceAll('~', '~0').replaceAll('/', '~1');
+  const text = String(segment);
+  // Most segments are indexes or identifiers: skip the replacements when nothing needs escaping.
+  if (!text.includes('~') && !text.includes('/')) return text;
+  return text.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
 /**

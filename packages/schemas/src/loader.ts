@@ -198,6 +198,7 @@ function load(
     registry: options.registry ?? false,
     templateSites: [],
     declaredSteps: [],
+    ...(positions !== undefined ? { positions } : {}),
   };
   return finish(normalize(kind, data, context));
 }

@@ -11,6 +11,7 @@ import type { DiagnosticCollector } from './diagnostics.js';
 import { appendPointer } from './json-pointer.js';
 import type { JsonObject, JsonValue, SourceRef } from './model.js';
 import { createRecord } from './parse-source.js';
+import type { PositionIndex } from './source-positions.js';
 
 /** Where a template appears and which context roots it may read (consumed by expression checks). */
 export interface TemplateSite {
@@ -39,6 +40,8 @@ export interface NormalizeContext {
    * too malformed to load: duplicate-id and unknown-reference checks must not depend on other errors.
    */
   readonly declaredSteps: DeclaredStep[];
+  /** Present for text input: positions and the document order of mapping keys. */
+  readonly positions?: PositionIndex;
 }
 
 export interface DeclaredStep {
@@ -129,6 +132,19 @@ export function readAliased(
     return { value: object[alias]!, key: alias };
   }
   return hasCanonical ? { value: object[canonical]!, key: canonical } : undefined;
+}
+
+/**
+ * The entries of a mapping in document order (JavaScript objects put integer-like keys first; the
+ * parser recorded the real order for text input).
+ */
+export function orderedEntries(
+  context: NormalizeContext,
+  object: JsonObject,
+  pointer: string,
+): [string, JsonValue][] {
+  const keys = context.positions?.keysOf(pointer) ?? Object.keys(object);
+  return keys.filter((key) => Object.hasOwn(object, key)).map((key) => [key, object[key]!]);
 }
 
 /** Copies a JSON value into fresh null-prototype data, so the model never shares the raw tree. */

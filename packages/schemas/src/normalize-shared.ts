@@ -18,7 +18,7 @@ import {
   readStrings,
 } from './normalize-context.js';
 import { createRecord } from './parse-source.js';
-import { classifyVersion, parseResourceId } from './resource-id.js';
+import { classifyVersion, isExactVersion, parseResourceId } from './resource-id.js';
 import { SPEC_VERSION } from './spec-version.js';
 
 const DURATION = new RegExp(DURATION_PATTERN);
@@ -204,7 +204,7 @@ export function readSchemaVersion(
   pointer: string,
 ): string | undefined {
   const version = readString(object, 'schemaVersion');
-  if (version !== undefined && semver.valid(version) === version && !semver.satisfies(version, '~0.1.0')) {
+  if (version !== undefined && isExactVersion(version) && !semver.satisfies(version, '~0.1.0')) {
     context.diagnostics.report(
       'OW_SCHEMA_VERSION_UNSUPPORTED',
       appendPointer(pointer, 'schemaVersion'),

@@ -26,6 +26,7 @@ import {
   has,
   isObject,
   type NormalizeContext,
+  orderedEntries,
   own,
   readAliased,
   readArray,
@@ -333,7 +334,7 @@ class StepReader {
   private branches(key: 'cases' | 'branches'): { key: string; steps: Step[] }[] {
     const map = readObject(this.raw, key);
     if (map === undefined) return [];
-    return Object.entries(map).map(([name, steps]) => ({
+    return orderedEntries(this.context, map, this.at(key)).map(([name, steps]) => ({
       key: name,
       steps: normalizeSteps(this.context, steps, this.at(key, name), this.scope),
     }));

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { codesOf, expectDiagnostic } from '../test/expect-diagnostic.js';
 import { loadDocument, loadWorkflows } from './loader.js';
-import type { JsonObject } from './model.js';
 
 const minimal =
   'workflows:\n  - name: w\n    steps:\n      - id: s\n        type: wait\n        duration: 1s\n';
@@ -107,7 +106,7 @@ describe('YAML hardening (security B.6)', () => {
     if (step?.type === 'action') {
       expect(Object.keys(step.input)).toEqual(['__proto__', 'constructor']);
       expect(Object.getPrototypeOf(step.input)).toBeNull();
-      expect((step.input.__proto__ as JsonObject).polluted).toBe(1);
+      expect(Object.getOwnPropertyDescriptor(step.input, '__proto__')?.value).toEqual({ polluted: 1 });
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

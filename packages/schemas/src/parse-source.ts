@@ -243,6 +243,7 @@ class NodeConverter {
     }
     if (isMap(node)) {
       const object: JsonObject = createRecord();
+      const keys: string[] = [];
       for (const pair of node.items) {
         const keyNode = pair.key as Node | null;
         if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
@@ -271,7 +272,9 @@ class NodeConverter {
           value = this.convert(valueNode, childPointer, depth + 1, keyPosition);
         }
         object[name] = value ?? null;
+        keys.push(name);
       }
+      this.positions.setKeys(pointer, keys);
       return object;
     }
     this.diagnostics.report('OW_YAML_SYNTAX', pointer, 'Unsupported YAML node');

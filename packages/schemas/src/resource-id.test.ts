@@ -8,6 +8,7 @@ import {
   parseActionAddress,
   parseResourceId,
   resolveVersion,
+  SEMVER_PATTERN,
   versionMatches,
 } from './resource-id.js';
 
@@ -77,6 +78,7 @@ describe('classifyVersion', () => {
   it.each([
     ['1.2.0', 'exact'],
     ['1.0.0-beta.1', 'exact'],
+    ['10.4.0+build.7', 'exact'],
     ['~0.4', 'range'],
     ['>=0.1.0 <0.3.0', 'range'],
     ['^1.2.0', 'range'],
@@ -159,6 +161,13 @@ describe('versionMatches', () => {
 });
 
 describe('reference patterns', () => {
+  it('SEMVER_PATTERN is the pattern of the schemas’ semver definition', () => {
+    const common = JSON.parse(
+      readFileSync(new URL('../../../spec/schemas/common.schema.json', import.meta.url), 'utf8'),
+    );
+    expect(common.$defs.semver.pattern).toBe(SEMVER_PATTERN.source);
+  });
+
   it('are the patterns of the schemas’ reference definitions', () => {
     const common = JSON.parse(
       readFileSync(new URL('../../../spec/schemas/common.schema.json', import.meta.url), 'utf8'),

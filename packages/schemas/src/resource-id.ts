@@ -10,6 +10,18 @@ export const RESOURCE_TYPES: readonly ResourceType[] = ['connector', 'workflow',
 /** Kebab-case, the grammar of resource names and namespaces. */
 export const RESOURCE_NAME_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
+/**
+ * An exact SemVer 2.0.0 version, build metadata included (the schemas' `semver` definition uses the
+ * same pattern). `semver.valid` would normalise `1.0.0+build` to `1.0.0`.
+ */
+export const SEMVER_PATTERN =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+/** Whether `version` is an exact SemVer version. */
+export function isExactVersion(version: string): boolean {
+  return SEMVER_PATTERN.test(version);
+}
+
 /** Names of dist-tags (`latest`, `canary`, `next-2`). */
 const TAG_PATTERN = /^[A-Za-z][A-Za-z0-9._-]*$/;
 
@@ -30,7 +42,7 @@ export type ParseResult<T> =
  * classifyVersion('latest') // 'tag'
  */
 export function classifyVersion(version: string): VersionKind | undefined {
-  if (semver.valid(version) === version) return 'exact';
+  if (isExactVersion(version)) return 'exact';
   // `x` and `X` are ranges ("any version") even though they look like tag names.
   if (TAG_PATTERN.test(version) && !/^[xX](?:\.|$)/.test(version)) return 'tag';
   if (version.trim() !== '' && semver.validRange(version) !== null) return 'range';
@@ -142,7 +154,7 @@ export function resolveVersion(
   requested: string | undefined,
   options: ResolveVersionOptions = {},
 ): VersionResolution {
-  const published = candidates.filter((candidate) => semver.valid(candidate) === candidate);
+  const published = candidates.filter(isExactVersion);
   const deprecated = new Set(options.deprecated ?? []);
   const found = (version: string): VersionResolution => ({
     ok: true,

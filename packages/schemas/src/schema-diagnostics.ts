@@ -9,6 +9,7 @@ import type { DiagnosticCollector } from './diagnostics.js';
 import { appendPointer } from './json-pointer.js';
 
 interface SchemaNode {
+  readonly $id?: string;
   readonly title?: string;
   readonly pattern?: string;
   readonly format?: string;
@@ -144,7 +145,8 @@ function report(
     }
     case 'required': {
       const missing = String(params.missingProperty);
-      const hint = parent.title !== undefined ? ` (${parent.title})` : '';
+      // Root schemas carry the document's name as their title, not a rule worth repeating.
+      const hint = parent.title !== undefined && parent.$id === undefined ? ` (${parent.title})` : '';
       diagnostics.report(code, pointer, `Missing required property "${missing}"${hint}`);
       return;
     }

@@ -53,17 +53,46 @@ const nonEmpty = <T>(list: readonly T[] | undefined): readonly T[] | undefined =
 const json = (value: unknown): JsonValue | undefined =>
   value === undefined ? undefined : cloneJson(value as JsonValue);
 
-/** Renders a document object as YAML or JSON text. */
-export function formatDocument(document: JsonObject, format: SerializeFormat = 'yaml'): string {
-  if (format === 'json') return `${JSON.stringify(document, null, 2)}\n`;
+/**
+ * A mapping whose key order matters (switch cases, parallel branches). Plain objects cannot hold it:
+ * JavaScript lists integer-like keys first.
+ */
+function orderedMap(entries: [string, JsonValue][]): JsonValue {
+  return new Map(entries) as unknown as JsonValue;
+}
+
+/** Renders a document as YAML or JSON text, keeping the order of ordered maps. */
+function formatDocument(document: JsonObject, format: SerializeFormat = 'yaml'): string {
+  if (format === 'json') return `${toJsonText(document, '')}\n`;
   // Repeated objects must not become anchors and aliases: the loader rejects aliases by default.
   return stringify(document, { aliasDuplicateObjects: false, lineWidth: 0, version: '1.2' });
+}
+
+/** JSON.stringify with two-space indentation that also writes `Map`s, in their order. */
+function toJsonText(value: unknown, indent: string): string {
+  const inner = `${indent}  `;
+  const entries =
+    value instanceof Map
+      ? [...value.entries()]
+      : value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? Object.entries(value)
+        : undefined;
+  if (entries !== undefined) {
+    if (entries.length === 0) return '{}';
+    const body = entries.map(([key, item]) => `${inner}${JSON.stringify(key)}: ${toJsonText(item, inner)}`);
+    return `{\n${body.join(',\n')}\n${indent}}`;
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((item) => `${inner}${toJsonText(item, inner)}`).join(',\n')}\n${indent}]`;
+  }
+  return JSON.stringify(value);
 }
 
 // --- workflows ---------------------------------------------------------------------------------
 
 /** The `workflows:` document of a list of workflows. */
-export function workflowsToDocument(workflows: readonly Workflow[]): JsonObject {
+function workflowsToDocument(workflows: readonly Workflow[]): JsonObject {
   return compact({ workflows: workflows.map(workflowToDocument) });
 }
 
@@ -219,16 +248,13 @@ function stepToDocument(step: Step): JsonObject {
         then: stepsToDocument(step.then),
         else: step.else.length > 0 ? stepsToDocument(step.else) : undefined,
       });
-    case 'switch': {
-      const cases = createRecord<JsonValue>();
-      for (const item of step.cases) cases[item.key] = stepsToDocument(item.steps);
+    case 'switch':
       return compact({
         ...common,
         value: json(step.value),
-        cases,
+        cases: orderedMap(step.cases.map((item) => [item.key, stepsToDocument(item.steps)])),
         default: step.default === undefined ? undefined : stepsToDocument(step.default),
       });
-    }
     case 'forEach':
       return compact({
         ...common,
@@ -238,16 +264,13 @@ function stepToDocument(step: Step): JsonObject {
         continueOnError: step.continueOnItemError ? true : undefined,
         steps: stepsToDocument(step.steps),
       });
-    case 'parallel': {
-      const branches = createRecord<JsonValue>();
-      for (const branch of step.branches) branches[branch.name] = stepsToDocument(branch.steps);
+    case 'parallel':
       return compact({
         ...common,
         join: step.join.type === 'count' ? compact({ count: step.join.count }) : step.join.type,
         continueOnError: step.continueOnBranchError ? true : undefined,
-        branches,
+        branches: orderedMap(step.branches.map((branch) => [branch.name, stepsToDocument(branch.steps)])),
       });
-    }
     case 'parallel-group':
       return compact({ ...common, parallel: stepsToDocument(step.steps) });
     case 'wait': {
@@ -309,7 +332,7 @@ function stepToDocument(step: Step): JsonObject {
 // --- connectors --------------------------------------------------------------------------------
 
 /** The document of a connector in the requested shape. */
-export function connectorToDocument(connector: Connector, shape: 'nested' | 'flat' = 'nested'): JsonObject {
+function connectorToDocument(connector: Connector, shape: 'nested' | 'flat' = 'nested'): JsonObject {
   const { runtime } = connector;
   const defaultRuntime =
     runtime.timeoutMs === 300_000 &&
@@ -440,7 +463,7 @@ function deprecationEntries(deprecated: Deprecation | undefined): Entries {
 const FORMAL_RUNTIMES = new Set(['langchain', 'agentkit', 'vertexai', 'anthropic']);
 
 /** The document of an agent, in the form it was loaded from. */
-export function agentToDocument(agent: Agent): JsonObject {
+function agentToDocument(agent: Agent): JsonObject {
   return agent.form === 'formal' ? formalAgentToDocument(agent) : manifestAgentToDocument(agent);
 }
 
@@ -531,7 +554,7 @@ function formalAgentToDocument(agent: Agent): JsonObject {
 }
 
 /** The document of a bundle. */
-export function bundleToDocument(bundle: Bundle): JsonObject {
+function bundleToDocument(bundle: Bundle): JsonObject {
   return compact({
     schemaVersion: bundle.schemaVersion,
     type: 'bundle',

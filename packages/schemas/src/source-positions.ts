@@ -17,6 +17,7 @@ interface Entry {
  */
 export class PositionIndex {
   readonly #entries = new Map<string, Entry>();
+  readonly #keys = new Map<string, readonly string[]>();
 
   /** Records a node's value position and, for object properties, where its key starts. */
   set(pointer: string, value: SourcePosition, key?: SourcePosition): void {
@@ -36,6 +37,19 @@ export class PositionIndex {
       current = parentPointer(current);
     }
     return undefined;
+  }
+
+  /** Records the keys of a mapping in document order. */
+  setKeys(pointer: string, keys: readonly string[]): void {
+    this.#keys.set(pointer, keys);
+  }
+
+  /**
+   * The keys of the mapping at `pointer` in document order. JavaScript objects list integer-like keys
+   * first, so the order of switch cases and parallel branches must come from here.
+   */
+  keysOf(pointer: string): readonly string[] | undefined {
+    return this.#keys.get(pointer);
   }
 
   /** Number of indexed nodes. */

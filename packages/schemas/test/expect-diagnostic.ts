@@ -33,3 +33,23 @@ export function expectDiagnostic(result: LoadResult<unknown>, expected: Expected
 export function codesOf(result: LoadResult<unknown>): string[] {
   return result.diagnostics.map((item) => item.code);
 }
+
+/**
+ * The 1-based line and column where `needle` first occurs in `text` (after `skip` earlier
+ * occurrences), plus `offset` characters. Tests use it as an oracle independent of the loader.
+ */
+export function positionOf(
+  text: string,
+  needle: string,
+  offset = 0,
+  skip = 0,
+): { line: number; column: number } {
+  let index = -1;
+  for (let seen = 0; seen <= skip; seen += 1) {
+    index = text.indexOf(needle, index + 1);
+    if (index < 0) throw new Error(`"${needle}" not found`);
+  }
+  const before = text.slice(0, index + offset);
+  const line = before.split('\n').length;
+  return { line, column: before.length - before.lastIndexOf('\n') };
+}
