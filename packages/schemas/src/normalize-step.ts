@@ -73,7 +73,7 @@ const DOCUMENT_TYPES = new Set<string>([
 
 /**
  * Infers a step's kind: an explicit `type` wins, then `agent`, `workflow`, a `parallel` list and
- * finally `connector`/`plugin` (spec/workflows.md#step-kinds).
+ * finally `connector`/`plugin` (spec/workflows.md#step-types).
  */
 export function inferStepType(raw: JsonObject): StepType | undefined {
   const type = own(raw, 'type');
