@@ -66,7 +66,7 @@ const yamlish = fc
   .map((parts) => parts.join(''));
 
 describe('the loader never throws', () => {
-  it('on arbitrary text', () => {
+  it('on arbitrary text', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) =>
         expectConsistent(loadDocument(text)),
@@ -75,28 +75,28 @@ describe('the loader never throws', () => {
     );
   });
 
-  it('on YAML-shaped fragments', () => {
+  it('on YAML-shaped fragments', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(yamlish, (text) => expectConsistent(loadDocument(text, { maxAliasCount: 5 }))),
       { numRuns: 300 },
     );
   });
 
-  it('on mutated real documents', () => {
+  it('on mutated real documents', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(mutated, (text) => expectConsistent(loadDocument(text))),
       { numRuns: 300 },
     );
   });
 
-  it('on arbitrary bytes', () => {
+  it('on arbitrary bytes', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => expectConsistent(loadDocument(bytes))),
       { numRuns: 200 },
     );
   });
 
-  it('on arbitrary JSON values and JavaScript values', () => {
+  it('on arbitrary JSON values and JavaScript values', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => expectConsistent(loadDocument(value as object))),
       { numRuns: 300 },
@@ -107,7 +107,7 @@ describe('the loader never throws', () => {
     );
   });
 
-  it('on workflow-shaped objects with arbitrary leaves', () => {
+  it('on workflow-shaped objects with arbitrary leaves', { timeout: 60_000 }, () => {
     const leaf = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined));
     const step = fc.dictionary(
       fc.constantFrom(

@@ -38,7 +38,7 @@ describe('round trip', () => {
   it.each([
     ['nested', 'yaml'],
     ['flat', 'json'],
-  ] as const)('connectors (%s, %s)', (shape, format) => {
+  ] as const)('connectors (%s, %s)', { timeout: 60_000 }, (shape, format) => {
     fc.assert(
       fc.property(connector, (value) => {
         const result = loadConnector(serializeConnector(value, { shape, format }));
@@ -49,7 +49,7 @@ describe('round trip', () => {
     );
   });
 
-  it.each(formats)('agents (%s)', (format) => {
+  it.each(formats)('agents (%s)', { timeout: 60_000 }, (format) => {
     fc.assert(
       fc.property(agent, (value) => {
         const result = loadAgent(serializeAgent(value, { format }));
@@ -60,7 +60,7 @@ describe('round trip', () => {
     );
   });
 
-  it.each(formats)('bundles (%s)', (format) => {
+  it.each(formats)('bundles (%s)', { timeout: 60_000 }, (format) => {
     fc.assert(
       fc.property(bundle, (value) => {
         const result = loadBundle(serializeBundle(value, { format }));
