@@ -87,7 +87,6 @@ const cases: AliasCase[] = [
     pointer: '/workflows/0/outputs',
     line: 3,
     column: 5,
-    ignoreSource: true,
   },
   {
     code: 'OW_ALIAS_NODE_STEPS',
