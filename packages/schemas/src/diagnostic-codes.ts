@@ -5,8 +5,10 @@
 
 export type DiagnosticSeverity = 'error' | 'warning';
 
+/** Which stage of loading finds a problem (spec/loader.md#diagnostic-codes). */
 export type DiagnosticCategory = 'input' | 'schema' | 'alias' | 'semantic' | 'expression';
 
+/** What the code table says about one code. */
 export interface DiagnosticCodeInfo {
   /** Severity outside strict mode. Alias warnings become errors in strict mode. */
   readonly severity: DiagnosticSeverity;
@@ -28,6 +30,7 @@ const expression = (summary: string): DiagnosticCodeInfo => ({
   summary,
 });
 
+/** Every diagnostic code, its default severity, stage and meaning. */
 export const DIAGNOSTIC_CODES = {
   // Reading and parsing ------------------------------------------------------------------------
   OW_INPUT_TOO_LARGE: input('The document exceeds the byte cap; it was not parsed'),
@@ -127,4 +130,5 @@ export const DIAGNOSTIC_CODES = {
   OW_EXPRESSION_FORBIDDEN_ROOT: expression('A template reads a root that is not available at that place'),
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 
+/** A code of {@link DIAGNOSTIC_CODES}. */
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

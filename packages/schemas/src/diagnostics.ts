@@ -16,6 +16,7 @@ export interface Diagnostic {
   readonly pointer: string;
 }
 
+/** What a collector needs to place and grade diagnostics. */
 export interface DiagnosticContext {
   readonly file?: string;
   /** Alias warnings become errors. */

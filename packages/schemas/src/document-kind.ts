@@ -2,6 +2,7 @@
 import type { JsonObject } from './model.js';
 import { has, isObject, own } from './normalize-context.js';
 
+/** The document kinds the loader tells apart; agents come in two forms with two schemas. */
 export type DocumentKind = 'workflow' | 'connector' | 'agent-manifest' | 'agent-formal' | 'bundle';
 
 const BY_TYPE: Readonly<Record<string, DocumentKind>> = {

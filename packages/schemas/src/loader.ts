@@ -26,6 +26,7 @@ import { reportSchemaErrors } from './schema-diagnostics.js';
 import { PositionIndex } from './source-positions.js';
 import { analyzeStepGraph } from './step-graph.js';
 
+/** Options of every loader function (spec/loader.md#api). */
 export interface LoadOptions {
   /** Shown in diagnostics and `SourceRef`s; `loadFile` sets it to the path. */
   readonly file?: string;
@@ -49,6 +50,7 @@ export interface LoadResult<T> {
   readonly positions?: PositionIndex;
 }
 
+/** A loaded document of any kind, tagged with its kind. */
 export type LoadedDocument =
   | { readonly kind: 'workflows'; readonly workflows: readonly Workflow[] }
   | { readonly kind: 'connector'; readonly connector: Connector }

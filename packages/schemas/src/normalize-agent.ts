@@ -46,6 +46,7 @@ const MODEL_PARAMETERS = [
   'stopSequences',
 ] as const;
 
+/** Normalises a manifest-form agent (spec/agents.md#manifest-form). */
 export function normalizeAgentManifest(context: NormalizeContext, root: JsonObject): Agent | undefined {
   requireForRegistry(context, root, '', ['displayName', 'description']);
   const schemaVersion = readSchemaVersion(context, root, '');

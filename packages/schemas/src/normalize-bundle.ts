@@ -12,6 +12,7 @@ import {
 } from './normalize-shared.js';
 import { classifyVersion, formatResourceId, parseResourceId } from './resource-id.js';
 
+/** Normalises a bundle manifest (spec/bundles.md). */
 export function normalizeBundle(context: NormalizeContext, root: JsonObject): Bundle | undefined {
   requireForRegistry(context, root, '', ['schemaVersion', 'displayName', 'description']);
   const schemaVersion = readSchemaVersion(context, root, '');

@@ -79,6 +79,7 @@ export function parseMemorySize(text: string): number | undefined {
   return size === undefined ? undefined : Number(match[1]) * size;
 }
 
+/** Normalises a connector in either shape; metadata comes from the `connector:` block when present. */
 export function normalizeConnector(context: NormalizeContext, root: JsonObject): Connector | undefined {
   const nested = readObject(root, 'connector');
   const meta = nested ?? root;

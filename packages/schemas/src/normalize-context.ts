@@ -29,6 +29,7 @@ export interface TemplateSite {
   readonly secrets: boolean;
 }
 
+/** The state of one load shared by the normalisers. */
 export interface NormalizeContext {
   readonly diagnostics: DiagnosticCollector;
   readonly file?: string;
@@ -44,40 +45,48 @@ export interface NormalizeContext {
   readonly positions?: PositionIndex;
 }
 
+/** A step identifier and where it is written. */
 export interface DeclaredStep {
   readonly id: string;
   readonly pointer: string;
 }
 
+/** True for a JSON object (not an array or null). */
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The string at an own key, or `undefined` for anything else. */
 export function readString(object: JsonObject, key: string): string | undefined {
   const value = own(object, key);
   return typeof value === 'string' ? value : undefined;
 }
 
+/** The number at an own key, or `undefined` for anything else. */
 export function readNumber(object: JsonObject, key: string): number | undefined {
   const value = own(object, key);
   return typeof value === 'number' ? value : undefined;
 }
 
+/** The boolean at an own key, or `undefined` for anything else. */
 export function readBoolean(object: JsonObject, key: string): boolean | undefined {
   const value = own(object, key);
   return typeof value === 'boolean' ? value : undefined;
 }
 
+/** The object at an own key, or `undefined` for anything else. */
 export function readObject(object: JsonObject, key: string): JsonObject | undefined {
   const value = own(object, key);
   return isObject(value) ? value : undefined;
 }
 
+/** The array at an own key, or `undefined` for anything else. */
 export function readArray(object: JsonObject, key: string): JsonValue[] | undefined {
   const value = own(object, key);
   return Array.isArray(value) ? value : undefined;
 }
 
+/** The strings of the array at an own key, skipping other items. */
 export function readStrings(object: JsonObject, key: string): string[] | undefined {
   const value = readArray(object, key);
   return value?.filter((item): item is string => typeof item === 'string');
@@ -97,10 +106,12 @@ export function own(object: JsonObject, key: string): JsonValue | undefined {
   return Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
+/** Whether the object has this own key. */
 export function has(object: JsonObject, key: string): boolean {
   return Object.hasOwn(object, key);
 }
 
+/** The `SourceRef` of a node: the load's file, if any, and the node's pointer. */
 export function sourceOf(context: NormalizeContext, pointer: string): SourceRef {
   return context.file !== undefined ? { file: context.file, pointer } : { pointer };
 }
@@ -158,6 +169,7 @@ export function cloneJson(value: JsonValue): JsonValue {
   return value;
 }
 
+/** {@link cloneJson} for objects. */
 export function cloneObject(value: JsonObject): JsonObject {
   return cloneJson(value) as JsonObject;
 }

@@ -51,6 +51,7 @@ export interface StepScope {
   readonly errorVariable: boolean;
 }
 
+/** The scope of a workflow's top-level steps: no loop or error variables. */
 export const ROOT_SCOPE: StepScope = { loopVariables: false, errorVariable: false };
 
 /** Default approval timeout of the `approval` extension step: one hour, as for connector approvals. */

@@ -24,6 +24,7 @@ import { MAX_ALIAS_COUNT, MAX_DOCUMENT_DEPTH, MAX_DOCUMENT_NODES, MAX_FLOW_NESTI
 import type { JsonObject, JsonValue } from './model.js';
 import type { PositionIndex, SourcePosition } from './source-positions.js';
 
+/** The limits of one parse. */
 export interface ParseSourceOptions {
   readonly maxBytes: number;
   readonly maxAliasCount: number;

@@ -5,6 +5,7 @@
 import semver from 'semver';
 import type { ResourceId, ResourceType } from './model.js';
 
+/** The four registry resource types. */
 export const RESOURCE_TYPES: readonly ResourceType[] = ['connector', 'workflow', 'agent', 'bundle'];
 
 /** Kebab-case, the grammar of resource names and namespaces. */
@@ -28,6 +29,7 @@ const TAG_PATTERN = /^[A-Za-z][A-Za-z0-9._-]*$/;
 /** How the version slot of a reference is written. */
 export type VersionKind = 'exact' | 'range' | 'tag';
 
+/** A parse outcome: the value, or why the text is invalid. */
 export type ParseResult<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly message: string };
@@ -123,6 +125,7 @@ export function formatActionAddress(address: ActionAddress): string {
   return `${formatResourceId(connector)}.${address.action}`;
 }
 
+/** What `resolveVersion` knows besides the published versions. */
 export interface ResolveVersionOptions {
   /** Dist-tags: tag name → exact version. */
   readonly tags?: Readonly<Record<string, string>>;
@@ -130,6 +133,7 @@ export interface ResolveVersionOptions {
   readonly deprecated?: Iterable<string>;
 }
 
+/** The version a reference resolved to, or why it did not resolve. */
 export type VersionResolution =
   | { readonly ok: true; readonly version: string; readonly deprecated: boolean }
   | {

@@ -26,13 +26,16 @@ import { cloneJson } from './normalize-context.js';
 import { createRecord } from './parse-source.js';
 import { formatResourceId } from './resource-id.js';
 
+/** The text format of a serialised document. */
 export type SerializeFormat = 'yaml' | 'json';
 
+/** Options of the `serialize*` functions. */
 export interface SerializeOptions {
   /** Default `yaml`. */
   readonly format?: SerializeFormat;
 }
 
+/** Options of `serializeConnector`. */
 export interface SerializeConnectorOptions extends SerializeOptions {
   /** `nested` (default): a `connector:` block beside `actions:`; `flat`: the registry manifest. */
   readonly shape?: 'nested' | 'flat';
