@@ -105,19 +105,12 @@ describe('JSON Schema rules', () => {
   });
 
   it('OW_SCHEMA_NO_MATCH: a handler with two types', () => {
-    const result = loadConnector({
-      type: 'connector',
-      kind: 'sdk',
-      name: 'x',
-      namespace: 'y',
-      version: '1.0.0',
-      displayName: 'X',
-      description: 'X',
-      actions: [{ name: 'a', description: 'A', handler: { function: 'f', command: 'c' } }],
-    });
-    expectDiagnostic(result, {
+    const text =
+      'type: connector\nkind: sdk\nname: x\nnamespace: y\nversion: 1.0.0\ndisplayName: X\ndescription: X\nactions:\n  - name: a\n    description: A\n    handler: {function: f, command: c}\n';
+    expectDiagnostic(loadConnector(text), {
       code: 'OW_SCHEMA_NO_MATCH',
       pointer: '/actions/0/handler',
+      ...positionOf(text, '{function'),
       message: 'exactly one of',
     });
   });
@@ -555,7 +548,13 @@ describe('agents and bundles', () => {
 
   it('OW_SCHEMA_REQUIRED: an agent manifest without a model', () => {
     const result = loadAgent(agent.replace('model: {provider: openai, id: gpt-4o}\n', ''));
-    expectDiagnostic(result, { code: 'OW_SCHEMA_REQUIRED', pointer: '', message: '"model"' });
+    expectDiagnostic(result, {
+      code: 'OW_SCHEMA_REQUIRED',
+      pointer: '',
+      line: 1,
+      column: 1,
+      message: '"model"',
+    });
   });
 
   it('OW_SCHEMA_RANGE: model parameters outside their ranges', () => {
@@ -576,9 +575,21 @@ describe('agents and bundles', () => {
       tools: [{ name: 'search' }],
       runtime: 'langchain',
     };
-    const result = loadAgent(formal);
-    expectDiagnostic(result, { code: 'OW_SCHEMA_REQUIRED', pointer: '/tools/0', message: '"input_schema"' });
-    expectDiagnostic(result, { code: 'OW_SCHEMA_REQUIRED', pointer: '', message: '"io"' });
+    const text = JSON.stringify(formal, null, 2);
+    const result = loadAgent(text);
+    expectDiagnostic(result, {
+      code: 'OW_SCHEMA_REQUIRED',
+      pointer: '/tools/0',
+      ...positionOf(text, '{', 0, 4),
+      message: '"input_schema"',
+    });
+    expectDiagnostic(result, {
+      code: 'OW_SCHEMA_REQUIRED',
+      pointer: '',
+      line: 1,
+      column: 1,
+      message: '"io"',
+    });
     expect(loadAgent({ ...formal, registryMode: false }).ok).toBe(true);
     expectDiagnostic(loadAgent({ ...formal, runtime: 'crewai' }), {
       code: 'OW_SCHEMA_ENUM',
