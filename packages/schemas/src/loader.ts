@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { type Diagnostic, DiagnosticCollector } from './diagnostics.js';
 import { type DocumentKind, detectDocumentKind } from './document-kind.js';
+import { checkTemplateSites } from './expression-checks.js';
 import {
   type GeneratedValidator,
   validateAgentFormal,
@@ -236,7 +237,8 @@ function normalize(
         const stepsBefore = context.declaredSteps.length;
         const workflow = normalizeWorkflow(context, raw, pointer);
         if (workflow === undefined) return [];
-        const references = extractStepReferences(context.templateSites.slice(sitesBefore));
+        const sites = context.templateSites.slice(sitesBefore);
+        const references = checkTemplateSites(sites, context.diagnostics, context.positions);
         analyzeStepGraph(
           workflow.steps,
           appendPointer(pointer, 'steps'),
@@ -268,14 +270,6 @@ function normalize(
       return bundle === undefined ? undefined : { kind: 'bundle', bundle };
     }
   }
-}
-
-/**
- * The template references of each step. Until the expression engine is wired in, no template is
- * analysed: `needs` is the only source of dependencies and references are not checked.
- */
-function extractStepReferences(_sites: NormalizeContext['templateSites']): [] {
-  return [];
 }
 
 function narrow<T>(

@@ -115,8 +115,12 @@ describe('YAML hardening (security B.6)', () => {
   });
 
   it('Y-9: reads no/on/yes as strings (YAML 1.2 core schema)', () => {
-    const result = loadWorkflows(minimal.replace('duration: 1s', 'duration: 1s\n        condition: no'));
-    expect(result.value?.[0]?.steps[0]?.condition).toBe('no');
+    const text = minimal.replace(
+      'type: wait\n        duration: 1s',
+      'type: agent\n        agent: agent:a/b@1.0.0\n        input: {answer: no, switch: on, ok: yes}',
+    );
+    const step = loadWorkflows(text).value?.[0]?.steps[0];
+    expect(step?.type === 'agent' && step.input).toEqual({ answer: 'no', switch: 'on', ok: 'yes' });
   });
 
   it('reports scalars without a JSON equivalent', () => {

@@ -172,7 +172,7 @@ export function parseSourceText(
     });
   }
 
-  const converter = new NodeConverter(document, positions, at, options, diagnostics);
+  const converter = new NodeConverter(document, source, positions, at, options, diagnostics);
   const root = document.contents;
   if (root === null) {
     diagnostics.report('OW_DOCUMENT_NOT_OBJECT', '', 'The document is empty');
@@ -191,6 +191,7 @@ class NodeConverter {
 
   constructor(
     private readonly document: Document.Parsed,
+    private readonly source: string,
     private readonly positions: PositionIndex,
     private readonly at: (offset: number) => SourcePosition,
     private readonly options: ParseSourceOptions,
@@ -224,7 +225,11 @@ class NodeConverter {
     if (isAlias(node)) return this.convertAlias(node, pointer, depth, key);
     if (isScalar(node)) {
       const value = node.value;
-      if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+      if (typeof value === 'string') {
+        this.recordVerbatim(node, value, pointer);
+        return value;
+      }
+      if (value === null || typeof value === 'boolean') return value;
       if (typeof value === 'number' && Number.isFinite(value)) return value;
       this.diagnostics.report(
         'OW_YAML_NON_JSON_VALUE',
@@ -280,6 +285,17 @@ class NodeConverter {
     }
     this.diagnostics.report('OW_YAML_SYNTAX', pointer, 'Unsupported YAML node');
     return null;
+  }
+
+  /** Marks a one-line scalar whose source text is exactly its value (see `PositionIndex.setVerbatim`). */
+  private recordVerbatim(node: Node, value: string, pointer: string): void {
+    const range = node.range;
+    const style = (node as { type?: string }).type;
+    if (range === undefined || range === null || value.includes('\n')) return;
+    const quote = style === 'QUOTE_DOUBLE' || style === 'QUOTE_SINGLE' ? 1 : style === 'PLAIN' ? 0 : -1;
+    if (quote < 0) return;
+    const inner = this.source.slice(range[0] + quote, range[1] - quote);
+    if (inner === value) this.positions.setVerbatim(pointer, this.at(range[0] + quote));
   }
 
   private convertAlias(

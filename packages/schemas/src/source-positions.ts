@@ -18,6 +18,7 @@ interface Entry {
 export class PositionIndex {
   readonly #entries = new Map<string, Entry>();
   readonly #keys = new Map<string, readonly string[]>();
+  readonly #verbatim = new Map<string, SourcePosition>();
 
   /** Records a node's value position and, for object properties, where its key starts. */
   set(pointer: string, value: SourcePosition, key?: SourcePosition): void {
@@ -50,6 +51,23 @@ export class PositionIndex {
    */
   keysOf(pointer: string): readonly string[] | undefined {
     return this.#keys.get(pointer);
+  }
+
+  /**
+   * Records where the text of a one-line string scalar starts when the source spells the value
+   * verbatim (no escapes, no folding), so a column inside the string maps to a column in the file.
+   */
+  setVerbatim(pointer: string, contentStart: SourcePosition): void {
+    this.#verbatim.set(pointer, contentStart);
+  }
+
+  /**
+   * The file position of a 1-based column inside the string at `pointer`, when the string is a
+   * verbatim one-line scalar; `undefined` otherwise.
+   */
+  locateInString(pointer: string, column: number): SourcePosition | undefined {
+    const start = this.#verbatim.get(pointer);
+    return start === undefined ? undefined : { line: start.line, column: start.column + column - 1 };
   }
 
   /** Number of indexed nodes. */

@@ -42,7 +42,7 @@ const flow = `workflows:
       - {id: fetch, type: wait, duration: 1s}
       - id: check
         type: if
-        condition: "{{ x }}"
+        condition: "{{ inputs.x }}"
         then:
           - {id: hot, type: wait, duration: 1s}
           - {id: hotter, type: wait, duration: 1s}

@@ -10,6 +10,7 @@ import type { DiagnosticCollector } from './diagnostics.js';
 import { appendPointer } from './json-pointer.js';
 import type { ExecutionStrategy, Step } from './model.js';
 import type { DeclaredStep } from './normalize-context.js';
+import type { SourcePosition } from './source-positions.js';
 
 /** A template in a step's own fields reads `steps.<target>`. */
 export interface StepReference {
@@ -18,6 +19,8 @@ export interface StepReference {
   readonly target: string;
   /** Where the template is. */
   readonly pointer: string;
+  /** Where the reference itself is, when the template's string maps onto the file exactly. */
+  readonly position?: SourcePosition;
 }
 
 interface StepList {
@@ -35,6 +38,11 @@ interface Placement {
   readonly index: number;
   /** From the workflow's list down to this step: the list and index at each level. */
   readonly path: readonly { readonly list: StepList; readonly index: number }[];
+}
+
+/** Report options placing a diagnostic at the reference itself when its position is known. */
+function at(reference: StepReference): { position?: SourcePosition } {
+  return reference.position === undefined ? {} : { position: reference.position };
 }
 
 /** The nested step lists of a step, with the role each one plays. */
@@ -166,6 +174,7 @@ export function analyzeStepGraph(
         'OW_UNKNOWN_STEP_REFERENCE',
         reference.pointer,
         `steps.${reference.target} does not name a step of this workflow`,
+        at(reference),
       );
       continue;
     }
@@ -187,6 +196,7 @@ export function analyzeStepGraph(
         'OW_FORWARD_REFERENCE',
         reference.pointer,
         `"${source.step.id}" reads steps.${reference.target}, which ${depth === a.length ? 'is nested in it' : 'encloses it'} and has not finished when the template is rendered`,
+        at(reference),
       );
       continue;
     }
@@ -200,12 +210,14 @@ export function analyzeStepGraph(
           'OW_CONCURRENT_REFERENCE',
           reference.pointer,
           `"${from.id}" and "${to.id}" are children of one parallel group and run at the same time`,
+          at(reference),
         );
       } else if (strategy === 'sequential' && there.index > here.index) {
         diagnostics.report(
           'OW_FORWARD_REFERENCE',
           reference.pointer,
           `steps.${reference.target} runs after "${source.step.id}" under strategy: sequential`,
+          at(reference),
         );
       } else {
         addEdge(from, to);
@@ -223,6 +235,7 @@ export function analyzeStepGraph(
         'OW_CROSS_BRANCH_REFERENCE',
         reference.pointer,
         `steps.${reference.target} is in another branch of "${owner?.id ?? '?'}" than "${source.step.id}" and never runs before it`,
+        at(reference),
       );
     }
   }

@@ -20,6 +20,15 @@ import type {
   Workflow,
 } from '../src/model.js';
 
+/** Conditions that are valid expressions and read no step (references would add graph edges). */
+const conditionText = fc.constantFrom(
+  '{{ inputs.a > 1 }}',
+  'inputs.flag',
+  "{{ env.MODE == 'x' }}",
+  'true',
+  'not inputs.off',
+);
+
 /** Text without template or block delimiters, so no generated string is read as a template. */
 const text = fc.string({ maxLength: 12 }).filter((value) => !/[{}%]/.test(value));
 const nonEmptyText = text.filter((value) => value.length > 0);
@@ -84,7 +93,7 @@ function base(type: Step['type'], allowLoop: boolean): fc.Arbitrary<Draft> {
       {
         label: nonEmptyText,
         // An `if` step's `condition` is its branch test, so it has no skip condition of its own.
-        condition: type === 'if' ? fc.constant(undefined) : text,
+        condition: type === 'if' ? fc.constant(undefined) : conditionText,
         loop: allowLoop
           ? fc.record(
               { items: json, parallel: fc.boolean(), maxConcurrency: fc.integer({ min: 1, max: 50 }) },
@@ -193,7 +202,11 @@ const stepTree: fc.Arbitrary<Draft[]> = fc.letrec<{ list: Draft[]; step: Draft }
           fc
             .array(
               fc.oneof(
-                fc.record({ condition: text, agent: reference('agent'), isDefault: fc.constant(false) }),
+                fc.record({
+                  condition: conditionText,
+                  agent: reference('agent'),
+                  isDefault: fc.constant(false),
+                }),
                 fc.record({ agent: reference('agent'), isDefault: fc.constant(true) }),
               ),
               { minLength: 1, maxLength: 3 },
@@ -227,7 +240,7 @@ const stepTree: fc.Arbitrary<Draft[]> = fc.letrec<{ list: Draft[]; step: Draft }
   });
   const logic = fc.oneof(
     fc
-      .tuple(base('if', true), text, list, list)
+      .tuple(base('if', true), conditionText, list, list)
       .map(([b, test, then, otherwise]) => ({ ...b, test, then, else: otherwise })),
     fc
       .tuple(base('switch', true), json, branchMap, fc.option(list, { nil: undefined }))
