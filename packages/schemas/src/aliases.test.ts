@@ -3,12 +3,11 @@
  * alias key; `strict: true` turns each warning into an error.
  */
 import { describe, expect, it } from 'vitest';
-import { codesOf, expectDiagnostic } from '../test/expect-diagnostic.js';
+import { codesOf, expectDiagnostic, workflowText } from '../test/expect-diagnostic.js';
 import { stripSource } from '../test/strip-source.js';
 import { type LoadResult, loadAgent, loadConnector, loadWorkflows } from './loader.js';
 
-const workflow = (steps: string, extra = ''): string =>
-  `workflows:\n  - name: w\n${extra}    steps:\n${steps.replace(/^/gm, '      ')}\n`;
+const workflow = workflowText;
 
 interface AliasCase {
   readonly code: string;

@@ -3,11 +3,10 @@
  * roots available at each place, and the `steps.<id>` references that feed the step graph.
  */
 import { describe, expect, it } from 'vitest';
-import { codesOf, expectDiagnostic, positionOf } from '../test/expect-diagnostic.js';
+import { codesOf, expectDiagnostic, positionOf, workflowText } from '../test/expect-diagnostic.js';
 import { loadWorkflows } from './loader.js';
 
-const workflow = (steps: string, extra = ''): string =>
-  `workflows:\n  - name: w\n${extra}    steps:\n${steps.replace(/^/gm, '      ')}\n`;
+const workflow = workflowText;
 
 const agentStep = (id: string, input: string, more = ''): string =>
   `- id: ${id}\n  agent: agent:acme/bot@1.0.0\n  input: ${input}${more}`;

@@ -2,12 +2,10 @@
  * One failing input per rule, asserting the code, the JSON pointer and the line/column.
  */
 import { describe, expect, it } from 'vitest';
-import { codesOf, expectDiagnostic, positionOf } from '../test/expect-diagnostic.js';
+import { codesOf, expectDiagnostic, positionOf, workflowText } from '../test/expect-diagnostic.js';
 import { loadAgent, loadBundle, loadConnector, loadDocument, loadWorkflows } from './loader.js';
 
-/** A one-workflow file whose steps start on line 4 at column 7 ("- "). */
-const workflow = (steps: string, extra = ''): string =>
-  `workflows:\n  - name: w\n${extra}    steps:\n${steps.replace(/^/gm, '      ')}\n`;
+const workflow = workflowText;
 
 const wait = (id: string, more = ''): string => `- id: ${id}\n  type: wait\n  duration: 1s${more}`;
 

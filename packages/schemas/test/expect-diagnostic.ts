@@ -53,3 +53,8 @@ export function positionOf(
   const line = before.split('\n').length;
   return { line, column: before.length - before.lastIndexOf('\n') };
 }
+
+/** A one-workflow file whose steps (written at column 1) are indented under `steps:`, line 4 on. */
+export function workflowText(steps: string, extra = ''): string {
+  return `workflows:\n  - name: w\n${extra}    steps:\n${steps.replace(/^/gm, '      ')}\n`;
+}
