@@ -71,39 +71,39 @@ describe('the loader never throws', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) =>
         expectConsistent(loadDocument(text)),
       ),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
   it('on YAML-shaped fragments', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(yamlish, (text) => expectConsistent(loadDocument(text, { maxAliasCount: 5 }))),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
   it('on mutated real documents', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(mutated, (text) => expectConsistent(loadDocument(text))),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
   it('on arbitrary bytes', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => expectConsistent(loadDocument(bytes))),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 
   it('on arbitrary JSON values and JavaScript values', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => expectConsistent(loadDocument(value as object))),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
     fc.assert(
       fc.property(fc.anything(), (value) => expectConsistent(loadDocument(value as object))),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
@@ -146,7 +146,7 @@ describe('the loader never throws', () => {
         expectConsistent(loadWorkflows({ workflows })),
       ),
       {
-        numRuns: 300,
+        numRuns: 150,
       },
     );
   });

@@ -31,7 +31,7 @@ describe('round trip', () => {
         // A second trip is exact, sources included.
         expect(loadWorkflows(serializeWorkflows(result.value!, { format })).value).toEqual(result.value);
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 
@@ -45,7 +45,7 @@ describe('round trip', () => {
         expect(result.diagnostics).toEqual([]);
         expect(result.value).toEqual(value);
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 
@@ -56,7 +56,7 @@ describe('round trip', () => {
         expect(result.diagnostics).toEqual([]);
         expect(result.value).toEqual(value);
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 
@@ -67,7 +67,7 @@ describe('round trip', () => {
         expect(result.diagnostics).toEqual([]);
         expect(result.value).toEqual(value);
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 });
