@@ -1,19 +1,36 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventStream } from '../test/event-stream.js';
-import { type Loopback, startLoopback } from '../test/loopback.js';
 import { createEventTracer } from './event-tracer.js';
 import { importOptional } from './optional-import.js';
 import { createOtlpTracing } from './otlp-tracing.js';
 
 const CANARY = 'sk-CANARY-otlp-77';
-let collector: Loopback;
-
-beforeAll(async () => {
-  collector = await startLoopback((_request, response) => {
+/** A loopback OTLP/HTTP collector that records what it receives and accepts everything. */
+const requests: { url: string; headers: IncomingHttpHeaders; body: string }[] = [];
+const server = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    requests.push({
+      url: request.url ?? '',
+      headers: request.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    });
     response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
 });
-afterAll(() => collector.close());
+const collector = { url: '', requests };
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  collector.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
 
 describe('createOtlpTracing against a loopback collector', () => {
   it('exports redacted spans over OTLP/HTTP to <endpoint>/v1/traces', async () => {
