@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the README statements are quoted as text
 /**
  * Keeps the README honest: the statements of its first example run here, with the results its
  * `// →` comments promise.
