@@ -1,5 +1,6 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import {
+  AlwaysOffSampler,
   BasicTracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
@@ -38,7 +39,7 @@ describe('createEventTracer with the OpenTelemetry SDK', () => {
       'workflow.run pipeline [run]': null,
       'step fetch [fetch]': 'workflow.run pipeline',
       'step check [check]': 'workflow.run pipeline',
-      'step notify [notify]': 'step check',
+      'step notify [check/notify]': 'step check',
       'step each [each]': 'workflow.run pipeline',
       'step send [each[0]/send]': 'step each',
       'step send [each[1]/send]': 'step each',
@@ -179,5 +180,21 @@ describe('createEventTracer with the OpenTelemetry SDK', () => {
     ]);
     expect(spans[3]!.attributes).toMatchObject({ 'run.resumed': true, 'run.status': 'success' });
     expect(spans[2]!.parentSpanContext?.spanId).toBe(spans[3]!.spanContext().spanId);
+  });
+
+  it('creates no step spans for a run the sampler dropped, and propagates its unsampled context', () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({
+      sampler: new AlwaysOffSampler(),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const tracer = createEventTracer({ tracer: provider.getTracer('off') });
+    const stream = logicWorkflowStream();
+    for (const event of stream.events.slice(0, 2)) tracer.observe(event);
+    expect(
+      tracer.traceHeaders({ runId: 'run-1', idempotencyKey: 'run-1:fetch' }).traceparent ?? '-00',
+    ).toMatch(/-00$/);
+    for (const event of stream.events.slice(2)) tracer.observe(event);
+    expect(exporter.getFinishedSpans()).toEqual([]);
   });
 });

@@ -41,6 +41,8 @@ export interface EventTracer {
 
 interface StepSpan {
   readonly span: Span;
+  /** Ids of this instance's `step.started` events, forgotten when it ends (no child starts later). */
+  readonly started: string[];
   readonly kind: string;
   /** The aggregate of a step-level `for_each` (its iterations are instances of their own). */
   readonly loop: boolean;
@@ -48,6 +50,8 @@ interface StepSpan {
 
 interface RunSpans {
   readonly span: Span;
+  /** False when the sampler dropped the run: its steps get no spans (they would be dropped too). */
+  readonly recording: boolean;
   readonly context: Context;
   readonly steps: Map<string, StepSpan>;
   /** `step.started` event id → span, to find a child's parent through `causation_id`. */
@@ -100,6 +104,7 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
     const span = tracer.startSpan(mask(name), { startTime: event.time, attributes }, contextApi.active());
     const run: RunSpans = {
       span,
+      recording: span.isRecording(),
       context: trace.setSpan(contextApi.active(), span),
       steps: new Map(),
       byEvent: new Map(),
@@ -111,30 +116,35 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
   const runOf = (event: ObservedEvent): RunSpans =>
     runs.get(event.runId) ?? openRun(event, 'workflow.run', { 'run.id': event.runId, 'run.resumed': true });
 
+  // Contexts carrying each open composite span, made once per parent rather than once per child.
+  const contexts = new WeakMap<Span, Context>();
   const parentContext = (run: RunSpans, event: ObservedEvent): Context => {
     const parent =
       (event.causation_id === null ? undefined : run.byEvent.get(event.causation_id)) ??
       enclosingSpan(run, event.path ?? '');
-    return parent === undefined ? run.context : trace.setSpan(run.context, parent);
+    if (parent === undefined || parent === run.span) return run.context;
+    let context = contexts.get(parent);
+    if (context === undefined) {
+      context = trace.setSpan(run.context, parent);
+      contexts.set(parent, context);
+    }
+    return context;
   };
 
   const startStep = (run: RunSpans, event: ObservedEvent, startTime: number): StepSpan => {
     const kind = typeof event.data.kind === 'string' ? event.data.kind : 'unknown';
     const path = event.path ?? event.stepId ?? '';
+    const id = mask(event.stepId ?? path);
     const attributes: Attributes = {
       'run.id': event.runId,
-      'step.id': mask(event.stepId ?? path),
-      'step.path': mask(path),
+      'step.id': id,
+      'step.path': event.stepId === path ? id : mask(path),
       'step.type': kind,
       'step.category': categoryOf(kind),
       'step.attempt': event.attempt ?? 1,
     };
-    const span = tracer.startSpan(
-      `step ${mask(event.stepId ?? path)}`,
-      { startTime, attributes },
-      parentContext(run, event),
-    );
-    const step: StepSpan = { span, kind, loop: event.data.loop === true };
+    const span = tracer.startSpan(`step ${id}`, { startTime, attributes }, parentContext(run, event));
+    const step: StepSpan = { span, started: [], kind, loop: event.data.loop === true };
     run.steps.set(path, step);
     return step;
   };
@@ -158,17 +168,18 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
     const step = run.steps.get(path) ?? startStep(run, event, startedAt);
     const { span } = step;
     const status = event.type.slice('step.'.length);
-    span.setAttribute('step.status', status === 'completed' ? 'success' : status);
-    if (typeof event.data.attempts === 'number') span.setAttribute('step.attempts', event.data.attempts);
-    if (typeof event.data.durationMs === 'number')
-      span.setAttribute('step.duration_ms', event.data.durationMs);
-    if (event.data.continued === true) span.setAttribute('step.continued', true);
-    if (typeof event.data.reason === 'string') span.setAttribute('step.skip_reason', event.data.reason);
-    setShapeAttributes(span, step.kind, step.loop, event.data.output, mask);
+    const attributes: Attributes = { 'step.status': status === 'completed' ? 'success' : status };
+    if (typeof event.data.attempts === 'number') attributes['step.attempts'] = event.data.attempts;
+    if (typeof event.data.durationMs === 'number') attributes['step.duration_ms'] = event.data.durationMs;
+    if (event.data.continued === true) attributes['step.continued'] = true;
+    if (typeof event.data.reason === 'string') attributes['step.skip_reason'] = event.data.reason;
+    shapeAttributes(attributes, step.kind, step.loop, event.data.output, mask);
+    span.setAttributes(attributes);
     if (event.type === 'step.failed' || event.type === 'step.canceled')
       fail(span, eventError(event), event.time);
     span.end(event.time);
     run.steps.delete(path);
+    for (const id of step.started) run.byEvent.delete(id);
     run.lastEnded = { path, span };
   };
 
@@ -215,11 +226,14 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
           return;
         case 'step.started': {
           const run = runOf(event);
+          if (!run.recording) return;
           const path = event.path ?? event.stepId ?? '';
           const open = run.steps.get(path);
-          const span = open?.span ?? startStep(run, event, event.time).span;
-          if (open !== undefined) span.setAttribute('step.attempt', event.attempt ?? 1);
-          run.byEvent.set(eventId(event), span);
+          const step = open ?? startStep(run, event, event.time);
+          if (open !== undefined) step.span.setAttribute('step.attempt', event.attempt ?? 1);
+          const id = eventId(event);
+          step.started.push(id);
+          run.byEvent.set(id, step.span);
           return;
         }
         case 'step.retrying': {
@@ -245,9 +259,11 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
         case 'step.completed':
         case 'step.failed':
         case 'step.skipped':
-        case 'step.canceled':
-          endStep(runOf(event), event);
+        case 'step.canceled': {
+          const run = runOf(event);
+          if (run.recording) endStep(run, event);
           return;
+        }
         case 'signal.received':
           runOf(event).span.addEvent(
             'signal.received',
@@ -332,26 +348,25 @@ function categoryOf(kind: string): string {
   return LOGIC_TYPES.has(kind) ? 'logic' : kind;
 }
 
-/** `step.branch`, `step.iterations` and `step.join_strategy` from a logic step's output (spec/steps outputs). */
-function setShapeAttributes(
-  span: Span,
+/** `step.branch`, `step.iterations` and `step.join_strategy` from a logic step's output. */
+function shapeAttributes(
+  attributes: Attributes,
   kind: string,
   loop: boolean,
   output: unknown,
   mask: (text: string) => string,
 ): void {
   if (loop) {
-    if (Array.isArray(output)) span.setAttribute('step.iterations', output.length);
+    if (Array.isArray(output)) attributes['step.iterations'] = output.length;
     return;
   }
   if (typeof output !== 'object' || output === null || Array.isArray(output)) return;
   const record = output as Record<string, unknown>;
-  if (kind === 'if' && typeof record.branch === 'string') span.setAttribute('step.branch', record.branch);
-  if (kind === 'switch' && typeof record.case === 'string')
-    span.setAttribute('step.branch', mask(record.case));
+  if (kind === 'if' && typeof record.branch === 'string') attributes['step.branch'] = record.branch;
+  if (kind === 'switch' && typeof record.case === 'string') attributes['step.branch'] = mask(record.case);
   if (kind === 'forEach' && typeof record.totalCount === 'number')
-    span.setAttribute('step.iterations', record.totalCount);
+    attributes['step.iterations'] = record.totalCount;
   if (kind === 'parallel' && typeof record.joinStrategy === 'string') {
-    span.setAttribute('step.join_strategy', record.joinStrategy);
+    attributes['step.join_strategy'] = record.joinStrategy;
   }
 }

@@ -26,6 +26,12 @@ export interface LoggerOptions {
    * a nested field or an error reaches no destination.
    */
   readonly redaction?: Redaction;
+  /**
+   * Redact fields as values before serialising (default true). The event log turns it off: its
+   * fields come from already-redacted events and never carry payloads, and the finished line is
+   * still masked as text.
+   */
+  readonly redactFields?: boolean;
   /** Fields on every line (service name, instance id). */
   readonly base?: Readonly<Record<string, unknown>>;
   /** Default: the system clock. Tests pass a fixed time. */
@@ -44,6 +50,7 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const redaction = options.redaction;
+  const fieldRedaction = options.redactFields === false ? undefined : redaction;
   const now = options.now ?? (() => Date.now());
   const sink: LogDestination = options.destination ?? process.stdout;
   const format = options.format === 'text' ? textLine : (line: string) => line;
@@ -55,18 +62,32 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const instance = pino(
     {
       level: options.level ?? 'info',
-      base: options.base === undefined ? null : redact(redaction, { ...options.base }),
+      base: options.base === undefined ? null : redact(fieldRedaction, { ...options.base }),
       messageKey: 'msg',
-      timestamp: () => `,"time":"${new Date(now()).toISOString()}"`,
+      timestamp: isoTimestamp(now),
       formatters: {
         level: (label) => ({ level: label }),
-        bindings: (bindings) => redact(redaction, bindings),
-        log: (fields) => redact(redaction, fields),
+        bindings: (bindings) => redact(fieldRedaction, bindings),
+        log: (fields) => redact(fieldRedaction, fields),
       },
     },
     destination,
   );
   return new PinoLogger(instance);
+}
+
+/** pino's `timestamp` as ISO 8601, formatted once per millisecond (lines come in bursts). */
+function isoTimestamp(now: () => number): () => string {
+  let last = Number.NaN;
+  let text = '';
+  return () => {
+    const time = now();
+    if (time !== last) {
+      last = time;
+      text = `,"time":"${new Date(time).toISOString()}"`;
+    }
+    return text;
+  };
 }
 
 function redact<T extends Record<string, unknown>>(redaction: Redaction | undefined, fields: T): T {

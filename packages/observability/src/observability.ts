@@ -48,12 +48,35 @@ export interface Observability {
    * exactly what is stored, at the moment it is emitted (before the handler of a started step
    * runs, which `traceparent` propagation needs). With nothing observing, returns `redact` itself.
    */
-  hook<E extends ObservedEvent>(redact?: (event: E) => E): ((event: E) => E) | undefined;
+  hook<E extends ObservedEvent>(redact: (event: E) => E): (event: E) => E;
+  /** Without a redact hook: the observing hook, or `undefined` when nothing observes. */
+  hook<E extends ObservedEvent>(redact?: undefined): ((event: E) => E) | undefined;
   /** `createHttpHandler({ requestHeaders })` of backend-native: the step's `traceparent`. */
   readonly requestHeaders: (context: TraceHeaderContext) => Record<string, string>;
 }
 
 const noHeaders = () => ({});
+
+/** `hook` of an observability: `redact` composed with `observe`, or `redact` itself when nothing observes. */
+function observingHook(observe: EventObserver | undefined): Observability['hook'] {
+  function hook<E extends ObservedEvent>(redact: (event: E) => E): (event: E) => E;
+  function hook<E extends ObservedEvent>(redact?: undefined): ((event: E) => E) | undefined;
+  function hook<E extends ObservedEvent>(redact?: (event: E) => E): ((event: E) => E) | undefined {
+    if (observe === undefined) return redact;
+    if (redact === undefined) {
+      return (event) => {
+        observe(event);
+        return event;
+      };
+    }
+    return (event) => {
+      const redacted = redact(event);
+      observe(redacted);
+      return redacted;
+    };
+  }
+  return hook;
+}
 
 /**
  * Builds logging, metrics and tracing as projections of the run event stream: the engine emits
@@ -81,7 +104,7 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
       tracer: undefined,
       observe: () => {},
       observing: false,
-      hook: (redact) => redact,
+      hook: observingHook(undefined),
       requestHeaders: noHeaders,
     };
   }
@@ -105,8 +128,10 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
   if (tracer !== undefined) observers.push(tracer.observe);
   if (metrics !== undefined) observers.push(metrics.observe);
   if (logs !== undefined && logs.events !== false) {
+    // Event-log fields come from redacted events and hold no payloads: only the line is masked.
+    const eventLogger = options.logger ?? createLogger({ ...logs, redactFields: false });
     observers.push(
-      createEventLog(logger, {
+      createEventLog(eventLogger, {
         ...(tracer === undefined ? {} : { trace: tracer.spanIds }),
         ...(options.logger === undefined ? { level: logs.level ?? 'info' } : {}),
       }),
@@ -134,20 +159,7 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
     tracer,
     observe,
     observing: observers.length > 0,
-    hook(redact) {
-      if (observers.length === 0) return redact;
-      if (redact === undefined) {
-        return (event) => {
-          observe(event);
-          return event;
-        };
-      }
-      return (event) => {
-        const redacted = redact(event);
-        observe(redacted);
-        return redacted;
-      };
-    },
+    hook: observingHook(observers.length === 0 ? undefined : observe),
     requestHeaders: tracer === undefined ? noHeaders : tracer.traceHeaders,
   };
 }

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import {
   MAX_ERROR_CODE_LABELS,
   MAX_LABEL_LENGTH,
@@ -7,6 +7,7 @@ import {
   STEP_DURATION_BUCKETS,
 } from './limits.js';
 import { eventError, type ObservedEvent, type Redaction } from './observed-event.js';
+import { SeriesCounter, SeriesHistogram } from './series-metrics.js';
 
 export interface WorkflowMetricsOptions {
   /** Register into this registry (to serve it with others). Default: a new, private registry. */
@@ -65,62 +66,54 @@ export function createWorkflowMetrics(options: WorkflowMetricsOptions = {}): Wor
   const registry = options.registry ?? new Registry();
   const prefix = options.prefix ?? 'openworkflow_';
   const registers = [registry];
-  const runsStarted = new Counter({
-    name: `${prefix}runs_started_total`,
-    help: 'Runs started (run.started events)',
-    labelNames: ['workflow'],
-    registers,
-  });
-  const runsFinished = new Counter({
-    name: `${prefix}runs_finished_total`,
-    help: 'Runs that reached a terminal state, by status (success, failed, canceled)',
-    labelNames: ['workflow', 'status'],
-    registers,
-  });
-  const runDuration = new Histogram({
-    name: `${prefix}run_duration_seconds`,
-    help: 'Time from run.started to the terminal event, for runs started in this process',
-    labelNames: ['workflow', 'status'],
-    buckets: RUN_DURATION_BUCKETS,
-    registers,
-  });
+  const runsStarted = new SeriesCounter(
+    `${prefix}runs_started_total`,
+    'Runs started (run.started events)',
+    registry,
+  );
+  const runsFinished = new SeriesCounter(
+    `${prefix}runs_finished_total`,
+    'Runs that reached a terminal state, by status (success, failed, canceled)',
+    registry,
+  );
+  const runDuration = new SeriesHistogram(
+    `${prefix}run_duration_seconds`,
+    'Time from run.started to the terminal event, for runs started in this process',
+    RUN_DURATION_BUCKETS,
+    registry,
+  );
   const runsActive = new Gauge({
     name: `${prefix}runs_active`,
     help: 'Runs executing in this process (started or resumed, not yet suspended or finished)',
     labelNames: ['workflow'],
     registers,
   });
-  const stepsStarted = new Counter({
-    name: `${prefix}steps_started_total`,
-    help: 'Step instances started (first attempts; retries are counted by step_retries_total)',
-    labelNames: ['workflow', 'kind'],
-    registers,
-  });
-  const stepsFinished = new Counter({
-    name: `${prefix}steps_finished_total`,
-    help: 'Step instances finished, by status (success, failed, skipped, canceled)',
-    labelNames: ['workflow', 'kind', 'status'],
-    registers,
-  });
-  const stepDuration = new Histogram({
-    name: `${prefix}step_duration_seconds`,
-    help: 'Duration of finished step instances, all attempts and backoff included',
-    labelNames: ['workflow', 'kind', 'status'],
-    buckets: STEP_DURATION_BUCKETS,
-    registers,
-  });
-  const stepRetries = new Counter({
-    name: `${prefix}step_retries_total`,
-    help: 'Step attempts that failed and were scheduled for another attempt, by error code',
-    labelNames: ['workflow', 'kind', 'code'],
-    registers,
-  });
-  const errors = new Counter({
-    name: `${prefix}errors_total`,
-    help: 'Failed step attempts (scope="step") and failed runs (scope="run"), by error code',
-    labelNames: ['code', 'scope'],
-    registers,
-  });
+  const stepsStarted = new SeriesCounter(
+    `${prefix}steps_started_total`,
+    'Step instances started (first attempts; retries are counted by step_retries_total)',
+    registry,
+  );
+  const stepsFinished = new SeriesCounter(
+    `${prefix}steps_finished_total`,
+    'Step instances finished, by status (success, failed, skipped, canceled)',
+    registry,
+  );
+  const stepDuration = new SeriesHistogram(
+    `${prefix}step_duration_seconds`,
+    'Duration of finished step instances, all attempts and backoff included',
+    STEP_DURATION_BUCKETS,
+    registry,
+  );
+  const stepRetries = new SeriesCounter(
+    `${prefix}step_retries_total`,
+    'Step attempts that failed and were scheduled for another attempt, by error code',
+    registry,
+  );
+  const errors = new SeriesCounter(
+    `${prefix}errors_total`,
+    'Failed step attempts (scope="step") and failed runs (scope="run"), by error code',
+    registry,
+  );
   const queueDepth = new Gauge({
     name: `${prefix}queue_depth`,
     help: 'Runs waiting for a worker, as reported by the host',
@@ -162,6 +155,8 @@ export function createWorkflowMetrics(options: WorkflowMetricsOptions = {}): Wor
     if (active) runsActive.inc({ workflow: run.workflow });
     else runsActive.dec({ workflow: run.workflow });
   };
+  const countError = (code: string, scope: 'step' | 'run') =>
+    errors.inc(`${code}\u0000${scope}`, () => ({ code, scope }));
   const runOf = (event: ObservedEvent): RunState =>
     runs.get(event.runId) ??
     track(event.runId, { workflow: UNKNOWN_WORKFLOW, startedAt: undefined, active: false });
@@ -173,7 +168,7 @@ export function createWorkflowMetrics(options: WorkflowMetricsOptions = {}): Wor
         case 'run.started': {
           const workflow = workflowLabel((event.data.workflow as { name?: unknown } | undefined)?.name);
           const run = track(event.runId, { workflow, startedAt: event.time, active: false });
-          runsStarted.inc({ workflow });
+          runsStarted.inc(workflow, () => ({ workflow }));
           activate(run, true);
           return;
         }
@@ -188,16 +183,14 @@ export function createWorkflowMetrics(options: WorkflowMetricsOptions = {}): Wor
         case 'run.canceled': {
           const run = runOf(event);
           const status = RUN_STATUS[event.type]!;
-          runsFinished.inc({ workflow: run.workflow, status });
+          const key = `${run.workflow}\u0000${status}`;
+          const labels = () => ({ workflow: run.workflow, status });
+          runsFinished.inc(key, labels);
           if (run.startedAt !== undefined) {
-            runDuration.observe(
-              { workflow: run.workflow, status },
-              Math.max(0, event.time - run.startedAt) / 1000,
-            );
+            runDuration.observe(key, labels, Math.max(0, event.time - run.startedAt) / 1000);
           }
           const error = eventError(event);
-          if (event.type === 'run.failed' && error !== undefined)
-            errors.inc({ code: codeLabel(error.code), scope: 'run' });
+          if (event.type === 'run.failed' && error !== undefined) countError(codeLabel(error.code), 'run');
           activate(run, false);
           runs.delete(event.runId);
           return;
@@ -205,31 +198,35 @@ export function createWorkflowMetrics(options: WorkflowMetricsOptions = {}): Wor
         case 'step.started': {
           if (event.attempt !== undefined && event.attempt > 1) return;
           if (event.data.resumed === true) return;
-          stepsStarted.inc({ workflow: runOf(event).workflow, kind: kindOf(event) });
+          const workflow = runOf(event).workflow;
+          const kind = kindOf(event);
+          stepsStarted.inc(`${workflow}\u0000${kind}`, () => ({ workflow, kind }));
           return;
         }
         case 'step.retrying': {
           const code = codeLabel(eventError(event)?.code ?? 'UNKNOWN');
-          stepRetries.inc({ workflow: runOf(event).workflow, kind: kindOf(event), code });
-          errors.inc({ code, scope: 'step' });
+          const workflow = runOf(event).workflow;
+          const kind = kindOf(event);
+          stepRetries.inc(`${workflow}\u0000${kind}\u0000${code}`, () => ({ workflow, kind, code }));
+          countError(code, 'step');
           return;
         }
         case 'step.completed':
         case 'step.failed':
         case 'step.skipped':
         case 'step.canceled': {
-          const labels = {
-            workflow: runOf(event).workflow,
-            kind: kindOf(event),
-            status: STEP_STATUS[event.type]!,
-          };
-          stepsFinished.inc(labels);
+          const workflow = runOf(event).workflow;
+          const kind = kindOf(event);
+          const status = STEP_STATUS[event.type]!;
+          const key = `${workflow}\u0000${kind}\u0000${status}`;
+          const labels = () => ({ workflow, kind, status });
+          stepsFinished.inc(key, labels);
           const duration = event.data.durationMs;
-          if (event.type !== 'step.skipped' && typeof duration === 'number')
-            stepDuration.observe(labels, duration / 1000);
+          if (event.type !== 'step.skipped' && typeof duration === 'number') {
+            stepDuration.observe(key, labels, duration / 1000);
+          }
           const error = eventError(event);
-          if (event.type === 'step.failed' && error !== undefined)
-            errors.inc({ code: codeLabel(error.code), scope: 'step' });
+          if (event.type === 'step.failed' && error !== undefined) countError(codeLabel(error.code), 'step');
           return;
         }
         default:

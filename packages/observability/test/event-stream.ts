@@ -96,8 +96,8 @@ export function logicWorkflowStream(): EventStream {
     .advance(10)
     .ended('step.completed', 'fetch', 'action', fetch, { output: { ok: true }, durationMs: 10 });
   const check = stream.advance(1).started('check', 'if', run);
-  const notify = stream.advance(1).started('notify', 'action', check);
-  stream.advance(3).ended('step.completed', 'notify', 'action', notify);
+  const notify = stream.advance(1).started('check/notify', 'action', check);
+  stream.advance(3).ended('step.completed', 'check/notify', 'action', notify);
   stream
     .advance(1)
     .ended('step.completed', 'check', 'if', check, { output: { branch: 'then', conditionResult: true } });

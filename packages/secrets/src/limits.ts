@@ -42,3 +42,9 @@ export const DEFAULT_CACHE_TTL_MS = 5 * 60 * 1000;
 
 /** Secret names one cache keeps; the oldest entry is evicted first. */
 export const MAX_CACHE_ENTRIES = 10_000;
+
+/**
+ * Secret forms beyond which the masker's regular-expression prefilter is not built (a huge
+ * alternation compiles slowly); past it every text is walked by the table matcher alone.
+ */
+export const MAX_PREFILTER_FORMS = 4_000;

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { secretVariants } from './encodings.js';
 import { findSecretLeaks } from './leak-scan.js';
 import { MIN_SECRET_LENGTH } from './limits.js';
 import { SecretMasker } from './masker.js';
+import { PatternMatcher } from './pattern-matcher.js';
 
 const CANARY = `sk-CANARY-7f3a"9\\b'x<&>/ü+=`;
 
@@ -95,6 +97,53 @@ describe('SecretMasker', () => {
         expect(out).toBe(masker.mask(whole));
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('prefilters long texts without missing anything, whatever characters the secrets hold', () => {
+    const char = fc.constantFrom(
+      'a',
+      'b',
+      '.',
+      '*',
+      '+',
+      '?',
+      '^',
+      '$',
+      '(',
+      ')',
+      '[',
+      ']',
+      '{',
+      '}',
+      '|',
+      '\\',
+      '/',
+      '-',
+      '"',
+    );
+    const secret = fc
+      .array(char, { minLength: MIN_SECRET_LENGTH, maxLength: 8 })
+      .map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(
+        fc.array(secret, { minLength: 1, maxLength: 3 }),
+        fc.array(char, { minLength: 60, maxLength: 120 }),
+        fc.nat(),
+        (secrets, chars, at) => {
+          const masker = new SecretMasker();
+          secrets.forEach((value, index) => {
+            masker.add(`S${index}`, value);
+          });
+          const text = chars.join('');
+          const planted = text.slice(0, at % text.length) + secrets[0] + text.slice(at % text.length);
+          const expected = new PatternMatcher(secrets.flatMap((value) => secretVariants(value))).test(text);
+          expect(masker.exposes(text)).toBe(expected);
+          expect(masker.exposes(planted)).toBe(true);
+          expect(masker.mask(planted)).toContain('[REDACTED:');
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

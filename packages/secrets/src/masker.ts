@@ -1,6 +1,6 @@
 import { OpenWorkflowError } from '@openworkflow/core';
 import { secretVariants } from './encodings.js';
-import { MAX_MASKED_SECRETS, MAX_SECRET_LENGTH, MIN_SECRET_LENGTH } from './limits.js';
+import { MAX_MASKED_SECRETS, MAX_PREFILTER_FORMS, MAX_SECRET_LENGTH, MIN_SECRET_LENGTH } from './limits.js';
 import { type CoveredSpan, PatternMatcher } from './pattern-matcher.js';
 import { redactedToken } from './secret.js';
 
@@ -27,6 +27,8 @@ export class SecretMasker {
   #patterns: string[] = [];
   #patternNames: string[] = [];
   #matcher: PatternMatcher | undefined;
+  /** One alternation of every form: a native-speed "is any secret here at all?" test. */
+  #prefilter: RegExp | null | undefined;
   #maxPatternLength = 0;
   #generation = 0;
 
@@ -62,6 +64,7 @@ export class SecretMasker {
       if (variant.length > this.#maxPatternLength) this.#maxPatternLength = variant.length;
     }
     this.#matcher = undefined;
+    this.#prefilter = undefined;
     this.#generation++;
   }
 
@@ -123,6 +126,10 @@ export class SecretMasker {
   }
 
   #spans(text: string): CoveredSpan[] | undefined {
+    // Most texts hold no secret. V8 compiles the alternation to native code, several times faster
+    // per character than the table walk in JavaScript; the walk then finds the exact spans.
+    if (this.#prefilter === undefined) this.#prefilter = buildPrefilter(this.#patterns);
+    if (this.#prefilter !== null && !this.#prefilter.test(text)) return undefined;
     this.#matcher ??= new PatternMatcher(this.#patterns);
     const spans = this.#matcher.spans(text);
     if (spans === undefined || !text.includes('[REDACTED:')) return spans;
@@ -144,6 +151,15 @@ export class SecretMasker {
     }
     return out + text.slice(position, until);
   }
+}
+
+/** `a|b|c` of the escaped forms, longest first; `null` when there are too many to compile. */
+function buildPrefilter(patterns: readonly string[]): RegExp | null {
+  if (patterns.length > MAX_PREFILTER_FORMS) return null;
+  const escaped = [...new Set(patterns)]
+    .sort((a, b) => b.length - a.length)
+    .map((pattern) => pattern.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'));
+  return new RegExp(escaped.join('|'));
 }
 
 /** Masks a stream of text chunks; see {@link SecretMasker.stream}. */

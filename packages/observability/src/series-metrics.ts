@@ -1,0 +1,125 @@
+import type { Registry } from 'prom-client';
+
+type Labels = Readonly<Record<string, string>>;
+
+interface MetricValue {
+  readonly labels: Labels;
+  readonly value: number;
+  readonly metricName?: string;
+}
+
+/**
+ * Counters and histograms for the event hot path, registered into a prom-client `Registry` through
+ * its public `registerMetric` contract (`name`, `help`, `type`, `get()`, `reset()`), so the
+ * registry formats them like its own. prom-client's classes hash the label object on every update;
+ * these take a key the caller builds once per label combination and cost one map lookup.
+ */
+abstract class SeriesMetric<S extends { readonly labels: Labels }> {
+  readonly aggregator = 'sum';
+  protected readonly series = new Map<string, S>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly type: 'counter' | 'histogram',
+    registry: Registry,
+  ) {
+    registry.registerMetric(this as never);
+  }
+
+  reset(): void {
+    this.series.clear();
+  }
+
+  async get(): Promise<{
+    name: string;
+    help: string;
+    type: string;
+    aggregator: string;
+    values: MetricValue[];
+  }> {
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values: this.values(),
+    };
+  }
+
+  protected entry(key: string, labels: () => Labels, create: (labels: Labels) => S): S {
+    let entry = this.series.get(key);
+    if (entry === undefined) {
+      entry = create(labels());
+      this.series.set(key, entry);
+    }
+    return entry;
+  }
+
+  protected abstract values(): MetricValue[];
+}
+
+/** A monotonically increasing count per label combination. */
+export class SeriesCounter extends SeriesMetric<{ readonly labels: Labels; value: number }> {
+  constructor(name: string, help: string, registry: Registry) {
+    super(name, help, 'counter', registry);
+  }
+
+  /** Adds `by` to the series `key` (whose labels `labels()` gives the first time). */
+  inc(key: string, labels: () => Labels, by = 1): void {
+    this.entry(key, labels, (first) => ({ labels: first, value: 0 })).value += by;
+  }
+
+  protected values(): MetricValue[] {
+    return [...this.series.values()].map(({ labels, value }) => ({ labels, value }));
+  }
+}
+
+interface HistogramSeries {
+  readonly labels: Labels;
+  readonly counts: number[];
+  sum: number;
+  count: number;
+}
+
+/** A histogram per label combination, with cumulative `le` buckets, `_sum` and `_count`. */
+export class SeriesHistogram extends SeriesMetric<HistogramSeries> {
+  readonly #buckets: readonly number[];
+
+  constructor(name: string, help: string, buckets: readonly number[], registry: Registry) {
+    super(name, help, 'histogram', registry);
+    this.#buckets = buckets;
+  }
+
+  observe(key: string, labels: () => Labels, value: number): void {
+    const series = this.entry(key, labels, (first) => ({
+      labels: first,
+      counts: new Array<number>(this.#buckets.length).fill(0),
+      sum: 0,
+      count: 0,
+    }));
+    series.sum += value;
+    series.count++;
+    const index = this.#buckets.findIndex((bound) => value <= bound);
+    if (index >= 0) series.counts[index]!++;
+  }
+
+  protected values(): MetricValue[] {
+    const values: MetricValue[] = [];
+    for (const { labels, counts, sum, count } of this.series.values()) {
+      let cumulative = 0;
+      this.#buckets.forEach((bound, index) => {
+        cumulative += counts[index]!;
+        values.push({
+          labels: { ...labels, le: String(bound) },
+          value: cumulative,
+          metricName: `${this.name}_bucket`,
+        });
+      });
+      values.push({ labels: { ...labels, le: '+Inf' }, value: count, metricName: `${this.name}_bucket` });
+      values.push({ labels, value: sum, metricName: `${this.name}_sum` });
+      values.push({ labels, value: count, metricName: `${this.name}_count` });
+    }
+    return values;
+  }
+}
