@@ -1,3 +1,9 @@
+export {
+  type SchemaIssue,
+  type SchemaValidation,
+  type ValidateOptions,
+  validateJsonSchema,
+} from './json-schema-validator.js';
 export type {
   Action,
   ActionStep,

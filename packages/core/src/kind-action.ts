@@ -1,0 +1,146 @@
+import type { Action, ActionStep, Connector, JsonObject, JsonValue } from '@openworkflow/schemas';
+import { validateJsonSchema } from '@openworkflow/schemas';
+import { type Backend, canonicalBackendName } from './backend.js';
+import { OpenWorkflowError, toOpenWorkflowError } from './errors.js';
+import type { HandlerExecutor } from './handler.js';
+import { validateOutput } from './step-helpers.js';
+import type { StepKind } from './step-kinds.js';
+
+interface PreparedAction {
+  readonly connector: Connector;
+  readonly action: Action;
+  readonly input: JsonObject;
+  readonly backendName: string;
+  readonly executor?: HandlerExecutor;
+  readonly backend?: Backend;
+  /** Dry run: the mocked output (handlers are never called). */
+  readonly mock?: { readonly output: JsonValue };
+}
+
+/**
+ * A connector action: resolve connector and action, render the input, apply the action's input
+ * schema defaults and validate, then run it on the handler executor of its handler type (or on
+ * the step's backend). All of that happens once; only the handler call is retried.
+ */
+export const actionKind: StepKind<ActionStep> = {
+  composite: false,
+  leaf: true,
+  permit: true,
+  defaultRetry: true,
+  capped: true,
+
+  async prepare(exec, step, frame): Promise<PreparedAction> {
+    const connector = await exec.services.connectors?.(step.connector);
+    if (connector === undefined) {
+      throw new OpenWorkflowError('UNAVAILABLE', `Connector '${step.connector}' is not available`, {
+        details: {
+          connector: step.connector,
+          step_id: step.id,
+          suggestion: 'Register or install the connector before running the workflow',
+        },
+      });
+    }
+    const action = connector.actions.find((candidate) => candidate.name === step.action);
+    if (action === undefined) {
+      throw new OpenWorkflowError(
+        'VALIDATION',
+        `Connector '${connector.id}' has no action '${step.action}'`,
+        {
+          details: { field: `${step.id}.action`, constraint: 'exists', connector: connector.id },
+        },
+      );
+    }
+    let input = exec.renderIn(frame, step.input as JsonObject, `${step.id}.input`) as JsonObject;
+    if (action.input !== undefined) {
+      const checked = validateJsonSchema(action.input, input, { applyDefaults: true });
+      if (!checked.valid) {
+        const issue = checked.issues[0]!;
+        throw new OpenWorkflowError(
+          'VALIDATION',
+          `Invalid input for ${connector.name}.${action.name}: ${issue.field} ${issue.message}`,
+          {
+            details: {
+              field: issue.field,
+              constraint: issue.keyword,
+              pointer: issue.pointer,
+              step_id: step.id,
+            },
+          },
+        );
+      }
+      input = checked.value as JsonObject;
+    }
+    const backendName = canonicalBackendName(
+      step.backend ?? frame.context.workflow.backend ?? exec.services.defaults.backend ?? 'native',
+    );
+    if (exec.dryRun) {
+      const mocked = frame.context.workflow.testing?.dryRun?.mockData;
+      const byAction = mocked?.[connector.id] ?? mocked?.[step.connector];
+      const output =
+        byAction !== undefined && Object.hasOwn(byAction, action.name) ? byAction[action.name]! : null;
+      return { connector, action, input, backendName, mock: { output } };
+    }
+    if (backendName !== 'native') {
+      return {
+        connector,
+        action,
+        input,
+        backendName,
+        backend: exec.services.backends.require(backendName, 'action'),
+      };
+    }
+    const executor = exec.services.handlers.get(action.handler.type);
+    if (executor === undefined) {
+      throw new OpenWorkflowError('UNAVAILABLE', `No executor for '${action.handler.type}' handlers`, {
+        details: {
+          handler_type: action.handler.type,
+          connector: connector.id,
+          suggestion: `Register a HandlerExecutor of type '${action.handler.type}' (the SDK registers the built-in ones)`,
+        },
+      });
+    }
+    return { connector, action, input, backendName, executor };
+  },
+
+  attemptLimitMs(_exec, call) {
+    const { connector, action } = call.prepared as PreparedAction;
+    const handler = action.handler as { readonly timeoutMs?: number };
+    return handler.timeoutMs === undefined
+      ? connector.runtime.timeoutMs
+      : Math.min(handler.timeoutMs, connector.runtime.timeoutMs);
+  },
+
+  async execute(exec, call) {
+    const prepared = call.prepared as PreparedAction;
+    if (prepared.mock !== undefined) return prepared.mock.output;
+    const { connector, action, input } = prepared;
+    let output: JsonValue;
+    try {
+      if (prepared.backend !== undefined) {
+        output = await prepared.backend.execute(
+          { kind: 'action', connector, action, input },
+          exec.backendContext(call, prepared.backendName),
+        );
+      } else {
+        output = await prepared.executor!.execute({
+          connector,
+          action,
+          input,
+          context: exec.handlerContext(call),
+        });
+      }
+    } catch (thrown) {
+      throw toOpenWorkflowError(thrown, 'BACKEND_ERROR', {
+        backend: prepared.backendName,
+        connector: connector.id,
+        action: action.name,
+        ...(thrown instanceof Error ? { original_error: thrown.message } : {}),
+      });
+    }
+    if (output === undefined) output = null;
+    if (exec.services.strictOutputs && action.output !== undefined) {
+      output = validateOutput(action.output, output, `${connector.name}.${action.name} output`);
+    }
+    return output;
+  },
+};
