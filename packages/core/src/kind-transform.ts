@@ -1,6 +1,10 @@
 import type { JsonValue, TransformStep } from '@openworkflow/schemas';
 import type { StepKind } from './step-kinds.js';
-import { BUILT_IN_TRANSFORMS, unavailableLanguage } from './transform-languages.js';
+import {
+  BUILT_IN_TRANSFORMS,
+  type TransformLanguagePlugin,
+  unavailableLanguage,
+} from './transform-languages.js';
 
 /** The default input of jsonpath/jsonata/jq: the template context without `secrets`. */
 function contextDocument(scope: Readonly<Record<string, unknown>>): JsonValue {
@@ -21,6 +25,14 @@ export const transformKind: StepKind<TransformStep> = {
   defaultRetry: false,
   capped: true,
 
+  async prepare(exec, step) {
+    if (step.language === 'template') return undefined;
+    const plugin = exec.services.transforms[step.language] ?? BUILT_IN_TRANSFORMS[step.language];
+    if (plugin === undefined) throw unavailableLanguage(step.language);
+    await plugin.load?.();
+    return plugin;
+  },
+
   attemptLimitMs(exec, call) {
     return call.step.timeoutMs === undefined ? exec.services.limits.transformTimeoutMs : undefined;
   },
@@ -30,8 +42,7 @@ export const transformKind: StepKind<TransformStep> = {
     if (step.language === 'template') {
       return { result: exec.renderIn(frame, step.expression, `${step.id}.expression`) };
     }
-    const plugin = exec.services.transforms[step.language] ?? BUILT_IN_TRANSFORMS[step.language];
-    if (plugin === undefined) throw unavailableLanguage(step.language);
+    const plugin = call.prepared as TransformLanguagePlugin;
     const input =
       step.input === undefined
         ? contextDocument(frame.scope)

@@ -136,7 +136,6 @@ export class RunExecution {
   #suspendCheck: NodeJS.Immediate | undefined;
   #terminalReached = false;
   #endRequested = false;
-  #root: Frame | undefined;
   #startedEventId: string | null = null;
   readonly result: Promise<RunResult>;
   #resolveResult!: (result: RunResult) => void;
@@ -288,7 +287,6 @@ export class RunExecution {
     }
     await this.#loadSecrets();
     const root = new Frame({ workflow: this.workflow, depth: 0 }, this.rootScope(resolved, trigger));
-    this.#root = root;
 
     if (terminal !== undefined) {
       await this.runBlock(this.workflow.steps, root, '', this.#run.signal, true, null);
@@ -959,7 +957,9 @@ export class RunExecution {
     }
     const permits = kind.leaf ? this.#permits : undefined;
     if (permits !== undefined) await permits.acquire(call.signal);
-    this.#busy++;
+    // Only real work keeps a run from counting as suspended; waits and blocks do not.
+    const busy = kind.permit;
+    if (busy) this.#busy++;
     const link = linkedController(call.signal);
     const timer = new AbortController();
     try {
@@ -1000,7 +1000,7 @@ export class RunExecution {
     } finally {
       timer.abort();
       link.dispose();
-      this.#busy--;
+      if (busy) this.#busy--;
       permits?.release();
       this.#scheduleSuspendCheck();
     }
@@ -1163,15 +1163,16 @@ export class RunExecution {
         details: { field: 'runId', constraint: 'active', run_id: this.runId },
       });
     }
-    this.#markResumed();
     const event = this.emit('signal.received', { data: { name, payload }, causationId: null, requestId });
     const recorded: RecordedSignal = { sequence: event.sequence, name, payload };
     this.journal.signals.push(recorded);
-    for (const waiter of [...this.#signalWaiters]) {
-      if (waiter.name === name && waiter.after < event.sequence && waiter.accept(payload)) {
-        this.#signalWaiters.delete(waiter);
-        waiter.resolve(recorded);
-      }
+    const woken = [...this.#signalWaiters].filter(
+      (waiter) => waiter.name === name && waiter.after < event.sequence && waiter.accept(payload),
+    );
+    if (woken.length > 0) this.#markResumed();
+    for (const waiter of woken) {
+      this.#signalWaiters.delete(waiter);
+      waiter.resolve(recorded);
     }
   }
 
@@ -1225,7 +1226,7 @@ export class RunExecution {
         details: { interrupt_id: interruptId, run_id: this.runId },
       });
     }
-    if (interrupt.resolution !== undefined || !this.#interruptWaiters.has(interruptId)) {
+    if (interrupt.resolution !== undefined) {
       throw new OpenWorkflowError('VALIDATION', 'The interrupt is already resolved', {
         details: { field: 'interruptId', constraint: 'pending', interrupt_id: interruptId },
       });
@@ -1236,12 +1237,12 @@ export class RunExecution {
         details: { interrupt_id: interruptId },
       });
     }
-    this.#markResumed();
     const resolution: JsonObject = { interruptId, approved: decision.approved };
     if (decision.by !== undefined) resolution.by = decision.by;
     if (decision.comment !== undefined) resolution.comment = decision.comment;
     this.emit('interrupt.resolved', { data: resolution, causationId: null, requestId });
     interrupt.resolution = resolution;
+    if (this.#interruptWaiters.has(interruptId)) this.#markResumed();
     const wake = this.#interruptWaiters.get(interruptId);
     this.#interruptWaiters.delete(interruptId);
     wake?.(resolution);

@@ -27,6 +27,8 @@ export interface TransformLanguagePlugin {
   evaluate(request: TransformRequest): Promise<JsonValue>;
   /** Syntax check for `validate()`: a message when the expression is invalid. */
   check?(expression: string): Promise<string | undefined>;
+  /** Loads what the language needs; called before the step's time box starts. */
+  load?(): Promise<void>;
 }
 
 function invalidExpression(language: string, message: string): OpenWorkflowError {
@@ -37,6 +39,9 @@ function invalidExpression(language: string, message: string): OpenWorkflowError
 
 /** JSONPath (RFC 9535) via `jsonpath-rfc9535`, loaded on first use. The result is the node list's values. */
 export const jsonPathLanguage: TransformLanguagePlugin = {
+  async load() {
+    await import('jsonpath-rfc9535');
+  },
   async evaluate({ expression, input }) {
     const { query } = await import('jsonpath-rfc9535');
     try {
@@ -76,6 +81,9 @@ interface JsonataFailure {
  * clock, so a transform stays deterministic under a fake clock.
  */
 export const jsonataLanguage: TransformLanguagePlugin = {
+  async load() {
+    await loadJsonata();
+  },
   async evaluate({ expression, input, timeoutMs, clock, maxDepth }) {
     const jsonata = await loadJsonata();
     let compiled: ReturnType<Jsonata>;

@@ -18,7 +18,9 @@ import { agentsFrom, connectorsFrom } from '../../src/resolvers.js';
 
 /** How a test action behaves when called. */
 export type Behaviour =
-  | { readonly kind: 'echo' }
+  | { readonly kind: 'echo'; readonly failWhen?: JsonObject }
+  /** Sleeps `input.ms`, then echoes the input. */
+  | { readonly kind: 'sleepInput' }
   | { readonly kind: 'return'; readonly value: JsonValue }
   | {
       readonly kind: 'fail';
@@ -106,6 +108,15 @@ export function behaviourExecutor(
       try {
         switch (behaviour.kind) {
           case 'echo':
+            if (
+              behaviour.failWhen !== undefined &&
+              Object.entries(behaviour.failWhen).every(([k, v]) => input[k] === v)
+            ) {
+              throw new OpenWorkflowError('BACKEND_ERROR', `rejected ${JSON.stringify(input)}`);
+            }
+            return input;
+          case 'sleepInput':
+            await sleepOn(clock, Number(input.ms), context.signal);
             return input;
           case 'return':
             return behaviour.value;
