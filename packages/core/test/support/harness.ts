@@ -85,8 +85,8 @@ export function behaviourExecutor(
   behaviours: Readonly<Record<string, Behaviour>>,
   clock: FakeClock,
   recorder: Recorder,
+  failures = new Map<string, number>(),
 ): HandlerExecutor {
-  const failures = new Map<string, number>();
   return {
     type: 'function',
     async execute({ action, input, context }: ActionInvocation): Promise<JsonValue> {
@@ -264,6 +264,8 @@ export interface HarnessOptions {
   readonly engine?: Partial<EngineOptions>;
   readonly clock?: FakeClock;
   readonly workflows?: readonly Workflow[];
+  /** Share between engines so a `fail … times` behaviour counts across a resume. */
+  readonly failureCounts?: Map<string, number>;
 }
 
 export interface Harness {
@@ -285,7 +287,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     clock,
     idGenerator: sequentialIds('id'),
     random: () => 0.5,
-    handlers: [behaviourExecutor(behaviours, clock, recorder)],
+    handlers: [behaviourExecutor(behaviours, clock, recorder, options.failureCounts)],
     connectors: connectorsFrom([connector]),
     agents: agentsFrom(options.agents ?? []),
     backends: options.backends ?? [],
