@@ -885,7 +885,9 @@ export class RunExecution {
           stepLimit,
         );
         output = this.#checkGuardrails(step, output);
-        return this.#endInstance(step, path, startedAt, attempt, output, undefined, signal, attemptCause);
+        // A block that retries itself (`try`) reports its own attempt count.
+        const attempts = kind.ownRetry === true ? ownAttempts(output, attempt) : attempt;
+        return this.#endInstance(step, path, startedAt, attempts, output, undefined, signal, attemptCause);
       } catch (error) {
         failure = signal.aborted ? abortError(signal) : toOpenWorkflowError(error);
       }
@@ -1290,6 +1292,12 @@ export class RunExecution {
       }
     });
   }
+}
+
+function ownAttempts(output: JsonValue, fallback: number): number {
+  const attempts =
+    output !== null && typeof output === 'object' && !Array.isArray(output) ? output.attempts : undefined;
+  return typeof attempts === 'number' ? attempts : fallback;
 }
 
 const emptySecrets: SecretAccessor = { get: () => undefined, has: () => false, names: () => [] };

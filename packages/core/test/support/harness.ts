@@ -32,6 +32,8 @@ export type Behaviour =
       readonly connectorCode?: string;
     }
   | { readonly kind: 'throw'; readonly message?: string }
+  /** Fails for these instance paths (deterministic across resumes), else returns `value`. */
+  | { readonly kind: 'failOn'; readonly paths: readonly string[]; readonly value?: JsonValue }
   | { readonly kind: 'sleep'; readonly ms: number; readonly value?: JsonValue }
   | { readonly kind: 'hang' };
 
@@ -122,6 +124,11 @@ export function behaviourExecutor(
             return behaviour.value;
           case 'throw':
             throw new Error(behaviour.message ?? 'handler threw');
+          case 'failOn':
+            if (behaviour.paths.some((path) => context.idempotencyKey === `${context.runId}:${path}`)) {
+              throw new OpenWorkflowError('BACKEND_ERROR', `failed at ${context.idempotencyKey}`);
+            }
+            return behaviour.value ?? { ok: true };
           case 'fail': {
             const key = `${context.runId}:${context.stepId}:${action.name}`;
             const failed = failures.get(key) ?? 0;
