@@ -1,5 +1,6 @@
 import { OpenWorkflowError } from './errors.js';
 import { FAKE_CLOCK_MAX_TURNS } from './limits.js';
+import { MinHeap, timerOrder } from './min-heap.js';
 
 /**
  * The engine's only source of time. Waits, backoff delays, timeouts and event timestamps all go
@@ -66,7 +67,7 @@ function settle(): Promise<void> {
 export class FakeClock implements Clock {
   #now: number;
   #order = 0;
-  readonly #heap: FakeTimer[] = [];
+  readonly #heap = new MinHeap<FakeTimer>(timerOrder);
 
   constructor(startMs = Date.UTC(2025, 0, 1)) {
     this.#now = startMs;
@@ -78,7 +79,7 @@ export class FakeClock implements Clock {
 
   /** Timers that are set and not yet fired or cancelled. */
   get pendingTimers(): number {
-    return this.#heap.filter((timer) => !timer.cancelled).length;
+    return this.#heap.values().filter((timer) => !timer.cancelled).length;
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -136,44 +137,19 @@ export class FakeClock implements Clock {
   }
 
   #peek(): FakeTimer | undefined {
-    while (this.#heap.length > 0 && this.#heap[0]?.cancelled) this.#pop();
-    return this.#heap[0];
-  }
-
-  #less(a: FakeTimer, b: FakeTimer): boolean {
-    return a.at < b.at || (a.at === b.at && a.order < b.order);
-  }
-
-  #push(timer: FakeTimer): void {
-    const heap = this.#heap;
-    heap.push(timer);
-    let index = heap.length - 1;
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      if (!this.#less(heap[index]!, heap[parent]!)) break;
-      [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
-      index = parent;
+    let top = this.#heap.peek();
+    while (top !== undefined && top.cancelled) {
+      this.#heap.pop();
+      top = this.#heap.peek();
     }
+    return top;
   }
 
   #pop(): FakeTimer | undefined {
-    const heap = this.#heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last !== undefined) {
-      heap[0] = last;
-      let index = 0;
-      for (;;) {
-        const left = index * 2 + 1;
-        const right = left + 1;
-        let smallest = index;
-        if (left < heap.length && this.#less(heap[left]!, heap[smallest]!)) smallest = left;
-        if (right < heap.length && this.#less(heap[right]!, heap[smallest]!)) smallest = right;
-        if (smallest === index) break;
-        [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
-        index = smallest;
-      }
-    }
-    return top;
+    return this.#heap.pop();
+  }
+
+  #push(timer: FakeTimer): void {
+    this.#heap.push(timer);
   }
 }

@@ -57,19 +57,20 @@ export class EventWriter {
   }
 
   emit(type: RunEventType, draft: EventDraft): RunEvent {
-    const base: RunEvent = {
+    // Fixed fields first, optional ones only when present: one hidden class, no spreads.
+    const base: { -readonly [K in keyof RunEvent]: RunEvent[K] } = {
       sequence: this.#next,
       type,
       runId: this.runId,
-      ...(draft.stepId === undefined ? {} : { stepId: draft.stepId }),
-      ...(draft.path === undefined ? {} : { path: draft.path }),
-      ...(draft.attempt === undefined ? {} : { attempt: draft.attempt }),
       time: this.clock.now(),
       data: draft.data,
       correlation_id: this.runId,
       causation_id: draft.causationId,
       request_id: draft.requestId ?? this.requestId,
     };
+    if (draft.stepId !== undefined) base.stepId = draft.stepId;
+    if (draft.path !== undefined) base.path = draft.path;
+    if (draft.attempt !== undefined) base.attempt = draft.attempt;
     if (this.#dead) return base;
     this.#next++;
     const event = this.redact === undefined ? base : { ...this.redact(base), sequence: base.sequence, type };

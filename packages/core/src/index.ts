@@ -1,4 +1,3 @@
-export { abortError } from './abort.js';
 export {
   type ActionRequest,
   type AgentRequest,

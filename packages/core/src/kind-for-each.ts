@@ -1,5 +1,4 @@
 import type { ForEachStep, JsonObject, JsonValue } from '@openworkflow/schemas';
-import { abortError } from './abort.js';
 import { OpenWorkflowError } from './errors.js';
 import { IterationPublisher, runPool } from './step-helpers.js';
 import type { StepKind } from './step-kinds.js';
@@ -40,7 +39,7 @@ export const forEachKind: StepKind<ForEachStep> = {
     let errorCount = 0;
     const concurrency = step.ordered ? 1 : (step.maxConcurrency ?? Number.POSITIVE_INFINITY);
     await runPool(items.length, concurrency, async (index) => {
-      if (!call.replay && (call.signal.aborted || failure !== undefined)) return false;
+      if (!call.replay && (call.scope.aborted || failure !== undefined)) return false;
       const iteration = frame.iteration({
         item: items[index],
         index,
@@ -51,7 +50,7 @@ export const forEachKind: StepKind<ForEachStep> = {
         step.steps,
         iteration,
         `${call.childPrefix}[${index}]`,
-        call.signal,
+        call.scope,
         call.replay,
         call.cause,
       );
@@ -77,7 +76,7 @@ export const forEachKind: StepKind<ForEachStep> = {
     });
     publisher.flush();
     if (call.replay) return null;
-    if (call.signal.aborted) throw abortError(call.signal);
+    if (call.scope.aborted) throw call.scope.error();
     if (failure !== undefined) throw failure;
     return {
       results,

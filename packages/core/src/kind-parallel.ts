@@ -1,5 +1,4 @@
 import type { JsonObject, JsonValue, ParallelGroupStep, ParallelStep } from '@openworkflow/schemas';
-import { abortError, linkedController } from './abort.js';
 import { OpenWorkflowError } from './errors.js';
 import type { BlockResult } from './run-execution.js';
 import { fromErrorData } from './step-helpers.js';
@@ -45,7 +44,7 @@ export const parallelKind: StepKind<ParallelStep> = {
         },
       );
     }
-    const controllers = step.branches.map(() => linkedController(call.signal));
+    const scopes = step.branches.map(() => call.scope.child());
     const blocks: BlockResult[] = new Array<BlockResult>(total);
     let successes = 0;
     let errors = 0;
@@ -55,8 +54,8 @@ export const parallelKind: StepKind<ParallelStep> = {
       const reason = new OpenWorkflowError('CANCELED', `Branch canceled: join of '${step.id}' decided`, {
         details: { canceled_at: new Date(exec.clock.now()).toISOString(), reason: 'join' },
       });
-      controllers.forEach((controller, index) => {
-        if (index !== winner) controller.controller.abort(reason);
+      scopes.forEach((scope, index) => {
+        if (index !== winner) scope.abort(reason);
       });
     };
     try {
@@ -66,7 +65,7 @@ export const parallelKind: StepKind<ParallelStep> = {
             branch.steps,
             frame,
             call.childPrefix,
-            controllers[index]!.signal,
+            scopes[index]!,
             call.replay,
             call.cause,
           );
@@ -78,10 +77,10 @@ export const parallelKind: StepKind<ParallelStep> = {
         }),
       );
     } finally {
-      for (const controller of controllers) controller.dispose();
+      for (const scope of scopes) scope.dispose();
     }
     if (call.replay) return null;
-    if (call.signal.aborted) throw abortError(call.signal);
+    if (call.scope.aborted) throw call.scope.error();
     const branches: JsonObject = {};
     step.branches.forEach((branch, index) => {
       branches[branch.name] = branchEntry(blocks[index]!);
@@ -118,11 +117,11 @@ export const parallelGroupKind: StepKind<ParallelGroupStep> = {
     const { step, frame } = call;
     const records = await Promise.all(
       step.steps.map((child) =>
-        exec.runStep(child, frame, call.childPrefix, call.signal, call.replay, call.cause),
+        exec.runStep(child, frame, call.childPrefix, call.scope, call.replay, call.cause),
       ),
     );
     if (call.replay) return null;
-    if (call.signal.aborted) throw abortError(call.signal);
+    if (call.scope.aborted) throw call.scope.error();
     const output: JsonObject = {};
     step.steps.forEach((child, index) => {
       const record = records[index];

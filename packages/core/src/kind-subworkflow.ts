@@ -1,5 +1,4 @@
 import type { JsonObject, SubworkflowStep, Workflow } from '@openworkflow/schemas';
-import { abortError } from './abort.js';
 import { type Backend, canonicalBackendName } from './backend.js';
 import { OpenWorkflowError, toOpenWorkflowError } from './errors.js';
 import { Frame } from './frame.js';
@@ -106,12 +105,12 @@ async function runChild(
     prepared.child.steps,
     frame,
     call.childPrefix,
-    call.signal,
+    call.scope,
     call.replay,
     call.cause,
   );
   if (call.replay) return null;
-  if (block.status === 'canceled' || call.signal.aborted) throw block.error ?? abortError(call.signal);
+  if (block.status === 'canceled' || call.scope.aborted) throw block.error ?? call.scope.error();
   if (block.status === 'failed') throw block.error!;
   return exec.evaluateOutputs(prepared.child, frame);
 }

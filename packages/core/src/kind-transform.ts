@@ -33,8 +33,8 @@ export const transformKind: StepKind<TransformStep> = {
     return plugin;
   },
 
-  attemptLimitMs(exec, call) {
-    return call.step.timeoutMs === undefined ? exec.services.limits.transformTimeoutMs : undefined;
+  attemptLimitMs(exec, step) {
+    return step.timeoutMs === undefined ? exec.services.limits.transformTimeoutMs : undefined;
   },
 
   async execute(exec, call) {
@@ -54,7 +54,7 @@ export const transformKind: StepKind<TransformStep> = {
     const result = await plugin.evaluate({
       expression: step.expression,
       input,
-      signal: call.signal,
+      signal: call.scope.signal,
       timeoutMs,
       clock: exec.clock,
       maxDepth: exec.services.limits.jsonataMaxDepth,

@@ -1,5 +1,4 @@
 import type { JsonObject, JsonValue, TryStep } from '@openworkflow/schemas';
-import { abortError } from './abort.js';
 import type { OpenWorkflowError } from './errors.js';
 import { backoffDelay, isRetryable, NO_RETRY } from './retry-policy.js';
 import { attemptPrefix } from './step-helpers.js';
@@ -37,7 +36,7 @@ export const tryKind: StepKind<TryStep> = {
         step.steps,
         frame,
         attemptPrefix(call.path, attempt),
-        call.signal,
+        call.scope,
         call.replay,
         call.cause,
       );
@@ -50,8 +49,8 @@ export const tryKind: StepKind<TryStep> = {
         lastOutput = block.last?.output ?? null;
         break;
       }
-      failure = block.error ?? abortError(call.signal);
-      if (block.status === 'canceled' || call.signal.aborted) break;
+      failure = block.error ?? call.scope.error();
+      if (block.status === 'canceled' || call.scope.aborted) break;
       if (attempt >= policy.maxAttempts || !isRetryable(failure, policy)) break;
       const history = exec.journal.instances.get(call.path);
       let retryAt = history?.blockRetries?.get(attempt + 1);
@@ -74,7 +73,7 @@ export const tryKind: StepKind<TryStep> = {
         });
       }
       try {
-        await exec.sleepUntil(retryAt, call.signal);
+        await exec.sleepUntil(retryAt, call.scope);
       } catch {
         break;
       }
@@ -90,7 +89,7 @@ export const tryKind: StepKind<TryStep> = {
             attemptCount: attempts,
           };
     let handled = false;
-    const canceled = call.signal.aborted;
+    const canceled = call.scope.aborted;
     if (
       (failure !== undefined || call.replay) &&
       !canceled &&
@@ -102,13 +101,13 @@ export const tryKind: StepKind<TryStep> = {
         step.catch,
         catchFrame,
         call.path,
-        call.signal,
+        call.scope,
         call.replay,
         call.cause,
       );
       if (!call.replay) {
         if (caught.status === 'success') handled = true;
-        else failure = caught.error ?? abortError(call.signal);
+        else failure = caught.error ?? call.scope.error();
       }
     }
     if (step.finally !== undefined && step.finally.length > 0) {
@@ -118,17 +117,17 @@ export const tryKind: StepKind<TryStep> = {
         step.finally,
         finallyFrame,
         call.path,
-        exec.haltSignal,
+        exec.haltScope,
         call.replay,
         call.cause,
       );
       if (!call.replay && done.status !== 'success') {
-        failure = done.error ?? abortError(exec.haltSignal);
+        failure = done.error ?? exec.haltScope.error();
         handled = false;
       }
     }
     if (call.replay) return null;
-    if (canceled) throw abortError(call.signal);
+    if (canceled) throw call.scope.error();
     if (failure !== undefined && !handled) throw failure;
     if (failure !== undefined) {
       return {

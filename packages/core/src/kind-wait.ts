@@ -80,7 +80,7 @@ export const waitKind: StepKind<WaitStep> = {
         waitType: 'duration',
         resumeAt: exec.clock.now() + spec.durationMs,
       }));
-      await exec.sleepUntil(Number(waiting.data.resumeAt), call.signal);
+      await exec.sleepUntil(Number(waiting.data.resumeAt), call.scope);
       return { waitType: 'duration', waitedFor: waitedFor(), timedOut: false };
     }
     if (spec.kind === 'time') {
@@ -93,7 +93,7 @@ export const waitKind: StepKind<WaitStep> = {
       }
       if (at > exec.clock.now()) {
         waitingRecord(exec, call, () => ({ waitType: 'time', resumeAt: at }));
-        await exec.sleepUntil(at, call.signal);
+        await exec.sleepUntil(at, call.scope);
       }
       return { waitType: 'time', waitedFor: waitedFor(), timedOut: false };
     }
@@ -115,7 +115,7 @@ export const waitKind: StepKind<WaitStep> = {
       waiting.sequence,
       (payload) => matchesFilter(filter, payload),
       Number(waiting.data.deadline),
-      call.signal,
+      call.scope,
     );
     if (received === undefined) return { waitType: 'event', waitedFor: waitedFor(), timedOut: true };
     return { waitType: 'event', waitedFor: waitedFor(), timedOut: false, eventReceived: received.payload };
@@ -160,7 +160,7 @@ export const approvalKind: StepKind<ApprovalStep> = {
       notify(exec, 'requested', requestOf(exec, data));
     }
     const deadline = Number(interrupt.data.deadline);
-    const resolution = await exec.waitForInterrupt(interruptId, deadline, call.signal);
+    const resolution = await exec.waitForInterrupt(interruptId, deadline, call.scope);
     if (resolution === undefined) {
       if (step.onTimeout === 'allow') return { approved: true, timedOut: true, interruptId };
       if (step.onTimeout === 'escalate') notify(exec, 'escalated', requestOf(exec, interrupt.data));

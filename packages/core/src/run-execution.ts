@@ -1,7 +1,8 @@
-import type { JsonObject, JsonValue, RetryPolicy, Step, Workflow } from '@openworkflow/schemas';
-import { abortError, abortPromise, linkedController } from './abort.js';
+import type { Connector, JsonObject, JsonValue, RetryPolicy, Step, Workflow } from '@openworkflow/schemas';
 import type { BackendContext, BackendRegistry } from './backend.js';
+import { CancelScope } from './cancel-scope.js';
 import type { Clock } from './clock.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import type {
   ApprovalHooks,
   EngineDefaults,
@@ -75,7 +76,7 @@ export interface StepCall<S extends Step = Step> {
   readonly childPrefix: string;
   readonly attempt: number;
   /** Aborted on cancellation, timeout or engine halt. */
-  readonly signal: AbortSignal;
+  readonly scope: CancelScope;
   /** Replaying a finished instance: walk children to restore their records, do nothing else. */
   readonly replay: boolean;
   /** In replay, the recorded outcome of this instance. */
@@ -123,10 +124,14 @@ function isoTime(ms: number): string {
 export class RunExecution {
   readonly journal: Journal;
   readonly writer: EventWriter;
-  readonly #halt = new AbortController();
-  readonly #run: AbortController;
+  readonly #halt = new CancelScope();
+  readonly #run: CancelScope;
+  readonly #deadlines: DeadlineQueue;
   readonly #permits: Semaphore | undefined;
   readonly #signalWaiters = new Set<SignalWaiter>();
+  /** Per-run memo for step kinds (resolved connectors, actions, executors), keyed by step. */
+  readonly memo = new WeakMap<object, unknown>();
+  readonly #connectors = new Map<string, Connector | undefined | Promise<Connector | undefined>>();
   readonly #interruptWaiters = new Map<string, (resolution: JsonObject) => void>();
   #secretValues: Readonly<Record<string, string>> = {};
   #secretAccessor: SecretAccessor = emptySecrets;
@@ -168,7 +173,8 @@ export class RunExecution {
       onAppended,
       (error) => this.haltWith(error),
     );
-    this.#run = linkedController(this.#halt.signal).controller;
+    this.#run = this.#halt.child();
+    this.#deadlines = new DeadlineQueue(services.clock);
     const limit = workflow.maxConcurrency;
     this.#permits = limit !== undefined && limit > 0 ? new Semaphore(limit) : undefined;
     this.result = new Promise((resolve, reject) => {
@@ -197,13 +203,13 @@ export class RunExecution {
     return this.#secretAccessor;
   }
 
-  /** A signal aborted only when the engine halts: `finally` blocks run under it after a cancel. */
-  get haltSignal(): AbortSignal {
-    return this.#halt.signal;
+  /** A scope aborted only when the engine halts: `finally` blocks run under it after a cancel. */
+  get haltScope(): CancelScope {
+    return this.#halt;
   }
 
   get halted(): boolean {
-    return this.#halt.signal.aborted;
+    return this.#halt.aborted;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -223,6 +229,7 @@ export class RunExecution {
         new OpenWorkflowError('INTERNAL_ERROR', 'Run execution halted', { details: { reason: HALTED } }),
       );
     } finally {
+      this.#deadlines.dispose();
       if (this.#suspendCheck !== undefined) clearImmediate(this.#suspendCheck);
       this.onSettled();
     }
@@ -242,7 +249,7 @@ export class RunExecution {
   }
 
   #haltReason(): OpenWorkflowError {
-    const reason: unknown = this.#halt.signal.reason;
+    const reason: unknown = this.#halt.reason;
     return OpenWorkflowError.is(reason)
       ? reason
       : new OpenWorkflowError('INTERNAL_ERROR', 'Run execution halted', { details: { reason: HALTED } });
@@ -289,31 +296,19 @@ export class RunExecution {
     const root = new Frame({ workflow: this.workflow, depth: 0 }, this.rootScope(resolved, trigger));
 
     if (terminal !== undefined) {
-      await this.runBlock(this.workflow.steps, root, '', this.#run.signal, true, null);
+      await this.runBlock(this.workflow.steps, root, '', this.#run, true, null);
       return this.#resultFromTerminal(terminal, root);
     }
 
-    const deadlineTimer = this.#armRunDeadline(runStartedAt);
+    this.#armRunDeadline(runStartedAt);
     if (journal.cancelRequested !== undefined) this.#abortForCancel(journal.cancelRequested);
-    let block: BlockResult;
-    try {
-      block = await this.runBlock(
-        this.workflow.steps,
-        root,
-        '',
-        this.#run.signal,
-        false,
-        this.#startedEventId,
-      );
-    } finally {
-      deadlineTimer.abort();
-    }
+    const block = await this.runBlock(this.workflow.steps, root, '', this.#run, false, this.#startedEventId);
     if (this.halted) throw this.#haltReason();
 
     let status: RunResult['status'] = block.status;
     let error = block.error;
-    if (this.#run.signal.aborted && status !== 'success') {
-      const reason = abortError(this.#run.signal);
+    if (this.#run.aborted && status !== 'success') {
+      const reason = this.#run.error();
       status = reason.code === 'CANCELED' ? 'canceled' : 'failed';
       error = reason;
     }
@@ -368,21 +363,16 @@ export class RunExecution {
     return result;
   }
 
-  #armRunDeadline(startedAt: number): AbortController {
-    const timer = new AbortController();
+  #armRunDeadline(startedAt: number): void {
     const limit = this.workflow.timeoutMs;
-    if (limit === undefined) return timer;
-    this.clock.sleep(Math.max(0, startedAt + limit - this.clock.now()), timer.signal).then(
-      () => {
-        this.#run.abort(
-          new OpenWorkflowError('TIMEOUT', `Workflow exceeded its deadline of ${limit} ms`, {
-            details: { timeout_ms: limit, elapsed_ms: this.clock.now() - startedAt },
-          }),
-        );
-      },
-      () => {},
-    );
-    return timer;
+    if (limit === undefined) return;
+    this.#deadlines.add(startedAt + limit, () => {
+      this.#run.abort(
+        new OpenWorkflowError('TIMEOUT', `Workflow exceeded its deadline of ${limit} ms`, {
+          details: { timeout_ms: limit, elapsed_ms: this.clock.now() - startedAt },
+        }),
+      );
+    });
   }
 
   async #loadSecrets(): Promise<void> {
@@ -452,33 +442,33 @@ export class RunExecution {
     };
   }
 
+  /** Resolves a connector reference once per run (synchronously after the first time). */
+  connector(reference: string): Connector | undefined | Promise<Connector | undefined> {
+    if (this.#connectors.has(reference)) return this.#connectors.get(reference);
+    const resolved = this.services.connectors?.(reference);
+    this.#connectors.set(reference, resolved);
+    if (resolved instanceof Promise) {
+      resolved.then(
+        (connector) => this.#connectors.set(reference, connector),
+        () => this.#connectors.delete(reference),
+      );
+    }
+    return resolved;
+  }
+
   /** The context handed to an action handler for one attempt. */
   handlerContext(call: StepCall): HandlerContext {
-    const step = call.step;
-    const context: { -readonly [K in keyof HandlerContext]: HandlerContext[K] } = {
-      runId: this.runId,
-      workflowId: this.runId,
-      workflowName: call.frame.context.workflow.name,
-      stepId: step.id,
-      stepName: step.label ?? step.id,
-      attempt: call.attempt,
-      idempotencyKey: this.idempotencyKey(call.path),
-      inputs: (call.frame.scope.inputs as JsonObject | undefined) ?? {},
-      previousSteps: call.frame.steps as HandlerContext['previousSteps'],
-      environment: this.services.environment,
-      secrets: this.#secretAccessor,
-      signal: call.signal,
-      executionMode: step.executionMode ?? 'local',
-      traceId: this.runId,
-      logger: this.services.logger,
-    };
-    if (call.deadline !== undefined) context.deadline = call.deadline;
-    return context;
+    return new AttemptContext(this, call);
   }
 
   /** The context handed to a backend: the handler context plus the backend's name. */
   backendContext(call: StepCall, backend: string): BackendContext {
-    return { ...this.handlerContext(call), backend, metadata: { path: call.path } };
+    const context = Object.create(this.handlerContext(call)) as {
+      -readonly [K in keyof BackendContext]: BackendContext[K];
+    };
+    context.backend = backend;
+    context.metadata = { path: call.path };
+    return context;
   }
 
   evaluateOutputs(workflow: Workflow, frame: Frame): JsonObject {
@@ -515,31 +505,31 @@ export class RunExecution {
     steps: readonly Step[],
     frame: Frame,
     prefix: string,
-    signal: AbortSignal,
+    scope: CancelScope,
     replay: boolean,
     cause: string | null,
   ): Promise<BlockResult> {
     if (replay) {
-      for (const step of steps) await this.runStep(step, frame, prefix, signal, true, cause);
+      for (const step of steps) await this.runStep(step, frame, prefix, scope, true, cause);
       return { status: 'success' };
     }
     const strategy = frame.context.workflow.strategy;
-    if (strategy !== 'dag') return this.#runSequence(steps, frame, prefix, signal, cause);
-    return this.#runGraph(steps, frame, prefix, signal, cause);
+    if (strategy !== 'dag') return this.#runSequence(steps, frame, prefix, scope, cause);
+    return this.#runGraph(steps, frame, prefix, scope, cause);
   }
 
   async #runSequence(
     steps: readonly Step[],
     frame: Frame,
     prefix: string,
-    signal: AbortSignal,
+    scope: CancelScope,
     cause: string | null,
   ): Promise<BlockResult> {
     let last: StepRecord | undefined;
     for (const step of steps) {
-      if (signal.aborted) return { status: 'canceled', error: abortError(signal) };
+      if (scope.aborted) return { status: 'canceled', error: scope.error() };
       if (this.#endRequested) break;
-      const record = await this.runStep(step, frame, prefix, signal, false, cause);
+      const record = await this.runStep(step, frame, prefix, scope, false, cause);
       last = record;
       const stop = blockStop(step, record);
       if (stop !== undefined) return stop;
@@ -551,7 +541,7 @@ export class RunExecution {
     steps: readonly Step[],
     frame: Frame,
     prefix: string,
-    signal: AbortSignal,
+    scope: CancelScope,
     cause: string | null,
   ): Promise<BlockResult> {
     const plan = planBlock(steps, 'dag');
@@ -570,10 +560,10 @@ export class RunExecution {
         }
       };
       const launch = (index: number) => {
-        if (signal.aborted || this.#endRequested) return;
+        if (scope.aborted || this.#endRequested) return;
         running++;
         const step = steps[index]!;
-        this.runStep(step, frame, prefix, signal, false, cause).then(
+        this.runStep(step, frame, prefix, scope, false, cause).then(
           (record) => {
             running--;
             outcome[index] = record;
@@ -584,8 +574,8 @@ export class RunExecution {
         );
       };
       const finish = () => {
-        if (signal.aborted) {
-          resolve({ status: 'canceled', error: abortError(signal) });
+        if (scope.aborted) {
+          resolve({ status: 'canceled', error: scope.error() });
           return;
         }
         // The first failure in list order decides, so the result does not depend on timing.
@@ -613,7 +603,7 @@ export class RunExecution {
     step: Step,
     frame: Frame,
     prefix: string,
-    signal: AbortSignal,
+    scope: CancelScope,
     replay: boolean,
     cause: string | null,
   ): Promise<StepRecord | undefined> {
@@ -621,7 +611,7 @@ export class RunExecution {
     const recorded = this.journal.instances.get(path)?.terminal;
     if (recorded !== undefined) {
       if (recorded.status !== 'skipped') {
-        if (step.loop !== undefined) await this.#runLoop(step, frame, path, signal, true, cause);
+        if (step.loop !== undefined) await this.#runLoop(step, frame, path, scope, true, cause);
         else await this.#replayInstance(step, frame, path, recorded);
       }
       frame.publish(step.id, step.type, recorded);
@@ -654,8 +644,8 @@ export class RunExecution {
     }
     const ran =
       step.loop === undefined
-        ? await this.runInstance(step, frame, path, signal, cause)
-        : await this.#runLoop(step, frame, path, signal, false, cause);
+        ? await this.runInstance(step, frame, path, scope, cause)
+        : await this.#runLoop(step, frame, path, scope, false, cause);
     if (ran !== undefined) frame.publish(step.id, step.type, ran);
     return ran;
   }
@@ -671,7 +661,7 @@ export class RunExecution {
           path,
           childPrefix: attemptPrefix(path, attempt, kind.ownRetry === true),
           attempt,
-          signal: this.#halt.signal,
+          scope: this.#halt,
           replay: true,
           recorded,
           cause: null,
@@ -714,7 +704,7 @@ export class RunExecution {
     step: Step,
     frame: Frame,
     path: string,
-    signal: AbortSignal,
+    scope: CancelScope,
     replay: boolean,
     cause: string | null,
   ): Promise<StepRecord | undefined> {
@@ -758,7 +748,7 @@ export class RunExecution {
         1,
         null,
         toOpenWorkflowError(error, 'VALIDATION'),
-        signal,
+        scope,
         loopCause,
       );
     }
@@ -768,7 +758,7 @@ export class RunExecution {
     let failure: OpenWorkflowError | undefined;
     const concurrency = loop.parallel ? (loop.maxConcurrency ?? Number.POSITIVE_INFINITY) : 1;
     await runPool(list.length, concurrency, async (index) => {
-      if (!replay && (signal.aborted || failure !== undefined)) return false;
+      if (!replay && (scope.aborted || failure !== undefined)) return false;
       const iteration = frame.iteration({
         item: list[index],
         index,
@@ -782,20 +772,20 @@ export class RunExecution {
         await this.#replayInstance(step, iteration, iterationPath, recorded);
         record = recorded;
       } else if (!replay) {
-        record = await this.runInstance(step, iteration, iterationPath, signal, loopCause);
+        record = await this.runInstance(step, iteration, iterationPath, scope, loopCause);
       }
       publisher.add(index, iteration);
       if (record === undefined) return true;
       outputs[index] = record.output;
       if (record.status === 'failed' || record.status === 'canceled') {
-        failure ??= record.error === undefined ? abortError(signal) : fromErrorData(record.error);
+        failure ??= record.error === undefined ? scope.error() : fromErrorData(record.error);
         return replay;
       }
       return true;
     });
     publisher.flush();
     if (replay) return undefined;
-    return this.#endInstance(step, path, startedAt, 1, outputs, failure, signal, loopCause);
+    return this.#endInstance(step, path, startedAt, 1, outputs, failure, scope, loopCause);
   }
 
   /**
@@ -806,7 +796,7 @@ export class RunExecution {
     step: Step,
     frame: Frame,
     path: string,
-    signal: AbortSignal,
+    scope: CancelScope,
     cause: string | null,
   ): Promise<StepRecord> {
     const kind = KINDS[step.type];
@@ -821,9 +811,9 @@ export class RunExecution {
     if (history !== undefined && attempt > 0) {
       if (history.retryAt !== undefined) {
         try {
-          await this.sleepUntil(history.retryAt, signal);
+          await this.sleepUntil(history.retryAt, scope);
         } catch {
-          return this.#endInstance(step, path, startedAt, attempt, null, abortError(signal), signal, cause);
+          return this.#endInstance(step, path, startedAt, attempt, null, scope.error(), scope, cause);
         }
       } else {
         attempt -= 1;
@@ -834,7 +824,8 @@ export class RunExecution {
     let prepared: unknown;
     if (kind.prepare !== undefined) {
       try {
-        prepared = await kind.prepare(this, step, frame);
+        const pending = kind.prepare(this, step, frame);
+        prepared = pending instanceof Promise ? await pending : pending;
       } catch (error) {
         return this.#endInstance(
           step,
@@ -843,7 +834,7 @@ export class RunExecution {
           Math.max(attempt, 1),
           null,
           toOpenWorkflowError(error, 'INTERNAL_ERROR'),
-          signal,
+          scope,
           cause,
           true,
         );
@@ -866,35 +857,33 @@ export class RunExecution {
       const attemptStart = this.clock.now();
       let failure: OpenWorkflowError;
       try {
-        let output = await this.#attempt(
-          kind,
-          {
-            step,
-            frame,
-            path,
-            childPrefix: attemptPrefix(path, attempt, kind.ownRetry === true),
-            startedAt,
-            attempt,
-            signal,
-            replay: false,
-            cause: attemptCause,
-            prepared,
-          } as StepCall,
-          attemptStart,
-          stepDeadline,
-          stepLimit,
-        );
+        const limit = this.#attemptLimit(kind, step, prepared, attemptStart, stepDeadline, stepLimit);
+        const attemptScope = scope.child();
+        const call: { -readonly [K in keyof StepCall]: StepCall[K] } = {
+          step,
+          frame,
+          path,
+          childPrefix: attemptPrefix(path, attempt, kind.ownRetry === true),
+          startedAt,
+          attempt,
+          scope: attemptScope,
+          replay: false,
+          cause: attemptCause,
+          prepared,
+        };
+        if (limit !== undefined) call.deadline = limit.deadline;
+        let output = await this.#attempt(kind, call, limit);
         output = this.#checkGuardrails(step, output);
         // A block that retries itself (`try`) reports its own attempt count.
         const attempts = kind.ownRetry === true ? ownAttempts(output, attempt) : attempt;
-        return this.#endInstance(step, path, startedAt, attempts, output, undefined, signal, attemptCause);
+        return this.#endInstance(step, path, startedAt, attempts, output, undefined, scope, attemptCause);
       } catch (error) {
-        failure = signal.aborted ? abortError(signal) : toOpenWorkflowError(error);
+        failure = scope.aborted ? scope.error() : toOpenWorkflowError(error);
       }
       const now = this.clock.now();
       const deadlinePassed = stepDeadline !== undefined && now >= stepDeadline;
       if (
-        !signal.aborted &&
+        !scope.aborted &&
         !this.halted &&
         !deadlinePassed &&
         attempt < policy.maxAttempts &&
@@ -917,7 +906,7 @@ export class RunExecution {
             causationId: attemptCause,
           });
           try {
-            await this.sleepUntil(retryAt, signal);
+            await this.sleepUntil(retryAt, scope);
           } catch {
             return this.#endInstance(
               step,
@@ -925,86 +914,98 @@ export class RunExecution {
               startedAt,
               attempt,
               null,
-              abortError(signal),
-              signal,
+              scope.error(),
+              scope,
               attemptCause,
             );
           }
           continue;
         }
       }
-      return this.#endInstance(step, path, startedAt, attempt, null, failure, signal, attemptCause);
+      return this.#endInstance(step, path, startedAt, attempt, null, failure, scope, attemptCause);
     }
+  }
+
+  /** Executes one attempt of a kind under its deadline, holding a concurrency permit for leaves. */
+  /** The binding time limit of an attempt: the step's total limit or the kind's per-attempt one, whichever ends first. */
+  #attemptLimit(
+    kind: (typeof KINDS)[Step['type']],
+    step: Step,
+    prepared: unknown,
+    attemptStart: number,
+    stepDeadline: number | undefined,
+    stepLimit: number | undefined,
+  ): { readonly deadline: number; readonly limitMs: number; readonly from: number } | undefined {
+    let limit =
+      stepDeadline === undefined || stepLimit === undefined
+        ? undefined
+        : { deadline: stepDeadline, limitMs: stepLimit, from: stepDeadline - stepLimit };
+    const perAttempt = kind.attemptLimitMs?.(this, step, prepared);
+    if (perAttempt !== undefined) {
+      const capped = Math.min(perAttempt, this.services.limits.maxTimeoutMs);
+      if (limit === undefined || attemptStart + capped < limit.deadline) {
+        limit = { deadline: attemptStart + capped, limitMs: capped, from: attemptStart };
+      }
+    }
+    return limit;
   }
 
   /** Executes one attempt of a kind under its deadline, holding a concurrency permit for leaves. */
   async #attempt(
     kind: (typeof KINDS)[Step['type']],
     call: StepCall,
-    attemptStart: number,
-    stepDeadline: number | undefined,
-    stepLimit: number | undefined,
+    limit: { readonly deadline: number; readonly limitMs: number; readonly from: number } | undefined,
   ): Promise<JsonValue> {
-    let deadline = stepDeadline;
-    let limitMs = stepLimit;
-    let limitStart = stepDeadline === undefined ? attemptStart : stepDeadline - (stepLimit ?? 0);
-    const perAttempt = kind.attemptLimitMs?.(this, call);
-    if (perAttempt !== undefined) {
-      const capped = Math.min(perAttempt, this.services.limits.maxTimeoutMs);
-      if (deadline === undefined || attemptStart + capped < deadline) {
-        deadline = attemptStart + capped;
-        limitMs = capped;
-        limitStart = attemptStart;
-      }
-    }
-    const permits = kind.leaf ? this.#permits : undefined;
-    if (permits !== undefined) await permits.acquire(call.signal);
+    const permits = kind.permit ? this.#permits : undefined;
+    if (permits !== undefined) await permits.acquire(call.scope);
     // Only real work keeps a run from counting as suspended; waits and blocks do not.
     const busy = kind.permit;
     if (busy) this.#busy++;
-    const link = linkedController(call.signal);
-    const timer = new AbortController();
+    const scope = call.scope;
+    let timer: ReturnType<DeadlineQueue['add']> | undefined;
+    if (limit !== undefined) {
+      timer = this.#deadlines.add(limit.deadline, () =>
+        scope.abort(
+          new OpenWorkflowError(
+            'TIMEOUT',
+            `Step '${call.step.id}' exceeded its timeout of ${limit.limitMs} ms`,
+            {
+              details: {
+                timeout_ms: limit.limitMs,
+                elapsed_ms: this.clock.now() - limit.from,
+                step_id: call.step.id,
+              },
+            },
+          ),
+        ),
+      );
+    }
     try {
-      if (deadline !== undefined) {
-        const limit = limitMs ?? 0;
-        const from = limitStart;
-        this.clock.sleep(Math.max(0, deadline - this.clock.now()), timer.signal).then(
-          () => {
-            link.controller.abort(
-              new OpenWorkflowError('TIMEOUT', `Step '${call.step.id}' exceeded its timeout of ${limit} ms`, {
-                details: { timeout_ms: limit, elapsed_ms: this.clock.now() - from, step_id: call.step.id },
-              }),
-            );
-          },
-          () => {},
-        );
-      }
-      const attemptCall: StepCall =
-        deadline === undefined
-          ? { ...call, signal: link.signal }
-          : { ...call, signal: link.signal, deadline };
-      const work = kind.execute(this, attemptCall);
       if (!kind.leaf) {
-        const output = await work;
-        if (link.signal.aborted) throw abortError(link.signal);
+        const output = await kind.execute(this, call);
+        if (scope.aborted) throw scope.error();
         return output;
       }
-      // A leaf races its own abort: a handler that ignores the signal cannot hold the run.
-      const aborted = abortPromise(link.signal);
-      try {
-        return await Promise.race([work, aborted.promise]);
-      } catch (error) {
-        if (link.signal.aborted) throw abortError(link.signal);
-        throw error;
-      } finally {
-        aborted.dispose();
-      }
+      // A leaf races its own abort: a handler that ignores its signal cannot hold the run.
+      return await new Promise<JsonValue>((resolve, reject) => {
+        const off = scope.onAbort(() => reject(scope.error()));
+        kind.execute(this, call).then(
+          (output) => {
+            off();
+            resolve(output);
+          },
+          (error: unknown) => {
+            off();
+            reject(scope.aborted ? scope.error() : error);
+          },
+        );
+      });
     } finally {
-      timer.abort();
-      link.dispose();
+      if (timer !== undefined) this.#deadlines.remove(timer);
+      scope.dispose();
       if (busy) this.#busy--;
       permits?.release();
-      this.#scheduleSuspendCheck();
+      if (this.#externalWaits > 0) this.#scheduleSuspendCheck();
     }
   }
 
@@ -1015,7 +1016,7 @@ export class RunExecution {
     attempts: number,
     output: JsonValue,
     error: OpenWorkflowError | undefined,
-    signal: AbortSignal,
+    scope: CancelScope,
     cause: string | null,
     beforeAttempt = false,
   ): StepRecord {
@@ -1031,7 +1032,7 @@ export class RunExecution {
       });
       return { status: 'success', output, attempts, startedAt, endedAt, durationMs };
     }
-    const canceled = error.code === 'CANCELED' && signal.aborted;
+    const canceled = error.code === 'CANCELED' && scope.aborted;
     const data = errorData(error);
     const recordedAttempts = beforeAttempt ? 0 : attempts;
     this.emit(canceled ? 'step.canceled' : 'step.failed', {
@@ -1098,15 +1099,15 @@ export class RunExecution {
   // -------------------------------------------------------------------------------------------
 
   /** Sleeps until `at` on the engine clock (durable: the caller recorded `at` in the log). */
-  async sleepUntil(at: number, signal: AbortSignal): Promise<void> {
+  async sleepUntil(at: number, scope: CancelScope): Promise<void> {
     const ms = at - this.clock.now();
     if (ms <= 0) {
-      if (signal.aborted) throw abortError(signal);
+      if (scope.aborted) throw scope.error();
       return;
     }
     this.#busy++;
     try {
-      await this.clock.sleep(ms, signal);
+      await this.clock.sleep(ms, scope.signal);
     } finally {
       this.#busy--;
     }
@@ -1121,39 +1122,27 @@ export class RunExecution {
     after: number,
     accept: (payload: JsonValue) => boolean,
     until: number,
-    signal: AbortSignal,
+    scope: CancelScope,
   ): Promise<RecordedSignal | undefined> {
     for (const recorded of this.journal.signals) {
       if (recorded.sequence > after && recorded.name === name && accept(recorded.payload)) return recorded;
     }
-    const timer = new AbortController();
-    const link = linkedController(signal);
     this.#externalWaits++;
     this.#scheduleSuspendCheck();
+    let off: (() => void) | undefined;
+    let timer: ReturnType<DeadlineQueue['add']> | undefined;
+    let waiter: SignalWaiter | undefined;
     try {
       return await new Promise<RecordedSignal | undefined>((resolve, reject) => {
-        const waiter: SignalWaiter = { name, after, accept, resolve };
+        waiter = { name, after, accept, resolve };
         this.#signalWaiters.add(waiter);
-        const cleanup = () => this.#signalWaiters.delete(waiter);
-        link.signal.addEventListener(
-          'abort',
-          () => {
-            cleanup();
-            reject(abortError(link.signal));
-          },
-          { once: true },
-        );
-        this.clock.sleep(Math.max(0, until - this.clock.now()), timer.signal).then(
-          () => {
-            cleanup();
-            resolve(undefined);
-          },
-          () => {},
-        );
+        off = scope.onAbort(() => reject(scope.error()));
+        timer = this.#deadlines.add(until, () => resolve(undefined));
       });
     } finally {
-      timer.abort();
-      link.dispose();
+      if (waiter !== undefined) this.#signalWaiters.delete(waiter);
+      off?.();
+      if (timer !== undefined) this.#deadlines.remove(timer);
       this.#externalWaits--;
     }
   }
@@ -1185,37 +1174,24 @@ export class RunExecution {
   async waitForInterrupt(
     interruptId: string,
     until: number,
-    signal: AbortSignal,
+    scope: CancelScope,
   ): Promise<JsonObject | undefined> {
     const known = this.journal.interrupts.get(interruptId)?.resolution;
     if (known !== undefined) return known;
-    const timer = new AbortController();
-    const link = linkedController(signal);
     this.#externalWaits++;
     this.#scheduleSuspendCheck();
+    let off: (() => void) | undefined;
+    let timer: ReturnType<DeadlineQueue['add']> | undefined;
     try {
       return await new Promise<JsonObject | undefined>((resolve, reject) => {
         this.#interruptWaiters.set(interruptId, resolve);
-        const cleanup = () => this.#interruptWaiters.delete(interruptId);
-        link.signal.addEventListener(
-          'abort',
-          () => {
-            cleanup();
-            reject(abortError(link.signal));
-          },
-          { once: true },
-        );
-        this.clock.sleep(Math.max(0, until - this.clock.now()), timer.signal).then(
-          () => {
-            cleanup();
-            resolve(undefined);
-          },
-          () => {},
-        );
+        off = scope.onAbort(() => reject(scope.error()));
+        timer = this.#deadlines.add(until, () => resolve(undefined));
       });
     } finally {
-      timer.abort();
-      link.dispose();
+      this.#interruptWaiters.delete(interruptId);
+      off?.();
+      if (timer !== undefined) this.#deadlines.remove(timer);
       this.#externalWaits--;
     }
   }
@@ -1252,7 +1228,7 @@ export class RunExecution {
 
   /** Requests cancellation: recorded first (so a resume honours it), then every in-flight step is aborted. */
   cancel(reason: string | undefined, requestId: string): boolean {
-    if (this.#terminalReached || this.halted || this.#run.signal.aborted) return false;
+    if (this.#terminalReached || this.halted || this.#run.aborted) return false;
     const data: JsonObject = { canceledAt: isoTime(this.clock.now()) };
     if (reason !== undefined) data.reason = reason;
     this.emit('run.cancel-requested', { data, causationId: null, requestId });
@@ -1298,6 +1274,54 @@ function ownAttempts(output: JsonValue, fallback: number): number {
   const attempts =
     output !== null && typeof output === 'object' && !Array.isArray(output) ? output.attempts : undefined;
   return typeof attempts === 'number' ? attempts : fallback;
+}
+
+/**
+ * The handler context of one attempt. A class rather than an object literal: `signal` is a
+ * prototype getter, so the `AbortSignal` is created only for handlers that read it, without the
+ * large cost V8 charges for literals with accessors on this hot path.
+ */
+class AttemptContext implements HandlerContext {
+  readonly runId: string;
+  readonly workflowId: string;
+  readonly workflowName: string;
+  readonly stepId: string;
+  readonly stepName: string;
+  readonly attempt: number;
+  readonly idempotencyKey: string;
+  readonly inputs: JsonObject;
+  readonly previousSteps: HandlerContext['previousSteps'];
+  readonly environment: Readonly<Record<string, string>>;
+  readonly secrets: SecretAccessor;
+  readonly executionMode: HandlerContext['executionMode'];
+  readonly traceId: string;
+  readonly logger: Logger;
+  readonly deadline?: number;
+  readonly #scope: CancelScope;
+
+  constructor(exec: RunExecution, call: StepCall) {
+    const step = call.step;
+    this.runId = exec.runId;
+    this.workflowId = exec.runId;
+    this.workflowName = call.frame.context.workflow.name;
+    this.stepId = step.id;
+    this.stepName = step.label ?? step.id;
+    this.attempt = call.attempt;
+    this.idempotencyKey = exec.idempotencyKey(call.path);
+    this.inputs = (call.frame.scope.inputs as JsonObject | undefined) ?? {};
+    this.previousSteps = call.frame.steps as HandlerContext['previousSteps'];
+    this.environment = exec.services.environment;
+    this.secrets = exec.secrets;
+    this.executionMode = step.executionMode ?? 'local';
+    this.traceId = exec.runId;
+    this.logger = exec.services.logger;
+    if (call.deadline !== undefined) this.deadline = call.deadline;
+    this.#scope = call.scope;
+  }
+
+  get signal(): AbortSignal {
+    return this.#scope.signal;
+  }
 }
 
 const emptySecrets: SecretAccessor = { get: () => undefined, has: () => false, names: () => [] };

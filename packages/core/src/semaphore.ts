@@ -1,4 +1,4 @@
-import { abortError } from './abort.js';
+import type { CancelScope } from './cancel-scope.js';
 
 /**
  * Counts concurrent holders. Waiters are served in arrival order; a waiter whose signal aborts
@@ -6,14 +6,14 @@ import { abortError } from './abort.js';
  */
 export class Semaphore {
   #available: number;
-  readonly #queue: { resolve: () => void; signal: AbortSignal; onAbort: () => void }[] = [];
+  readonly #queue: { resolve: () => void; off: () => void }[] = [];
 
   constructor(permits: number) {
     this.#available = permits;
   }
 
-  acquire(signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return Promise.reject(abortError(signal));
+  acquire(scope: CancelScope): Promise<void> {
+    if (scope.aborted) return Promise.reject(scope.error());
     if (this.#available > 0) {
       this.#available--;
       return Promise.resolve();
@@ -21,14 +21,12 @@ export class Semaphore {
     return new Promise((resolve, reject) => {
       const entry = {
         resolve,
-        signal,
-        onAbort: () => {
+        off: scope.onAbort(() => {
           const index = this.#queue.indexOf(entry);
           if (index >= 0) this.#queue.splice(index, 1);
-          reject(abortError(signal));
-        },
+          reject(scope.error());
+        }),
       };
-      signal.addEventListener('abort', entry.onAbort, { once: true });
       this.#queue.push(entry);
     });
   }
@@ -39,7 +37,7 @@ export class Semaphore {
       this.#available++;
       return;
     }
-    next.signal.removeEventListener('abort', next.onAbort);
+    next.off();
     next.resolve();
   }
 }

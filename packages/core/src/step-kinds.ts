@@ -29,9 +29,9 @@ export interface StepKind<S extends Step = Step> {
   /** Retries itself (`try`): the generic retry loop stays out of the way. */
   readonly ownRetry?: boolean;
   /** Resolution and rendering done once before the attempts; failures here are never retried. */
-  prepare?(exec: RunExecution, step: S, frame: Frame): Promise<unknown>;
+  prepare?(exec: RunExecution, step: S, frame: Frame): unknown;
   /** Time limit of one attempt, when the kind has one of its own. */
-  attemptLimitMs?(exec: RunExecution, call: StepCall<S>): number | undefined;
+  attemptLimitMs?(exec: RunExecution, step: S, prepared: unknown): number | undefined;
   execute(exec: RunExecution, call: StepCall<S>): Promise<JsonValue>;
 }
 
