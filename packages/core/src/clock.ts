@@ -138,7 +138,7 @@ export class FakeClock implements Clock {
 
   #peek(): FakeTimer | undefined {
     let top = this.#heap.peek();
-    while (top !== undefined && top.cancelled) {
+    while (top?.cancelled) {
       this.#heap.pop();
       top = this.#heap.peek();
     }

@@ -47,6 +47,7 @@ const [main, child] = [
               id: 'r',
               type: 'if',
               condition: '{{ steps.work.output.n == 3 }}',
+              // biome-ignore lint/suspicious/noThenProperty: the authoring `if` step names its branch `then`.
               then: [{ id: 'r1', type: 'wait', duration: '20ms' }],
             },
           ],
