@@ -136,5 +136,5 @@ describe('resume of composite steps', () => {
         .filter((e) => e.type === 'step.started' && completedPaths.has(e.path));
       expect(restarted, `crash after ${limit} events`).toEqual([]);
     }
-  });
+  }, 60_000);
 });

@@ -101,5 +101,5 @@ describe('crash and resume', () => {
       }),
       { numRuns: 150 },
     );
-  });
+  }, 60_000);
 });

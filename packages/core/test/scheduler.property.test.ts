@@ -129,7 +129,7 @@ describe('scheduler properties', () => {
       }),
       { numRuns: 150 },
     );
-  });
+  }, 60_000);
 
   it('gives the same result whatever the handler timing', async () => {
     await fc.assert(
@@ -140,5 +140,5 @@ describe('scheduler properties', () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 60_000);
 });
