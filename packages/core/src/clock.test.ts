@@ -61,3 +61,17 @@ describe('systemClock', () => {
     await expect(systemClock.sleep(1)).resolves.toBeUndefined();
   });
 });
+
+describe('FakeClock external timers', () => {
+  it('can stop auto-advancing at a timer marked external', async () => {
+    const clock = new FakeClock(0);
+    const fired: string[] = [];
+    void clock.sleep(10).then(() => fired.push('backoff'));
+    void clock.sleep(50, undefined, { external: true }).then(() => fired.push('event timeout'));
+    await clock.runUntilIdle({ external: false });
+    expect(fired).toEqual(['backoff']);
+    expect(clock.now()).toBe(10);
+    await clock.runUntilIdle();
+    expect(fired).toEqual(['backoff', 'event timeout']);
+  });
+});

@@ -2,6 +2,16 @@ import { OpenWorkflowError } from './errors.js';
 import { FAKE_CLOCK_MAX_TURNS } from './limits.js';
 import { MinHeap, timerOrder } from './min-heap.js';
 
+/** Hints about a timer. */
+export interface SleepOptions {
+  /**
+   * The timer ends a wait for something outside the run (the timeout of an event wait or an
+   * approval). A virtual clock that auto-advances when a run is idle should not fire these by
+   * itself: the signal may still be on its way (spec/conformance.md, "Virtual time").
+   */
+  readonly external?: boolean;
+}
+
 /**
  * The engine's only source of time. Waits, backoff delays, timeouts and event timestamps all go
  * through it, so tests and replays control time completely.
@@ -13,7 +23,7 @@ export interface Clock {
    * Resolves after `ms` milliseconds; rejects with the signal's reason as soon as `signal` aborts
    * (and then holds no timer any more).
    */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  sleep(ms: number, signal?: AbortSignal, options?: SleepOptions): Promise<void>;
 }
 
 function abortReason(signal: AbortSignal): unknown {
@@ -46,6 +56,7 @@ interface FakeTimer {
   readonly at: number;
   readonly order: number;
   readonly fire: () => void;
+  readonly external: boolean;
   cancelled: boolean;
 }
 
@@ -82,7 +93,7 @@ export class FakeClock implements Clock {
     return this.#heap.values().filter((timer) => !timer.cancelled).length;
   }
 
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  sleep(ms: number, signal?: AbortSignal, options: SleepOptions = {}): Promise<void> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise((resolve, reject) => {
       const onAbort = () => {
@@ -92,6 +103,7 @@ export class FakeClock implements Clock {
       const timer: FakeTimer = {
         at: this.#now + Math.max(0, ms),
         order: this.#order++,
+        external: options.external === true,
         cancelled: false,
         fire: () => {
           signal?.removeEventListener('abort', onAbort);
@@ -121,13 +133,15 @@ export class FakeClock implements Clock {
 
   /**
    * Fires timers, jumping straight to each one's due time, until none is left and every pending
-   * callback has run. Throws after an absurd number of turns (a timer that re-arms forever).
+   * callback has run. With `external: false` it stops when the next timer is an external one
+   * (an event wait's or approval's timeout), as a conformance driver's auto-advance must. Throws
+   * after an absurd number of turns (a timer that re-arms forever).
    */
-  async runUntilIdle(): Promise<void> {
+  async runUntilIdle(options: { readonly external?: boolean } = {}): Promise<void> {
     await settle();
     for (let turns = 0; turns < FAKE_CLOCK_MAX_TURNS; turns++) {
       const next = this.#peek();
-      if (next === undefined) return;
+      if (next === undefined || (next.external && options.external === false)) return;
       this.#pop();
       this.#now = Math.max(this.#now, next.at);
       next.fire();

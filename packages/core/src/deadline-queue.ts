@@ -24,7 +24,11 @@ export class DeadlineQueue {
   #armed: AbortController | undefined;
   #disposed = false;
 
-  constructor(private readonly clock: Clock) {}
+  /** `external`: these deadlines end waits for something outside the run (see `SleepOptions`). */
+  constructor(
+    private readonly clock: Clock,
+    private readonly external = false,
+  ) {}
 
   add(at: number, fire: () => void): Deadline {
     const deadline: Deadline = { at, order: this.#order++, fire, live: true };
@@ -54,15 +58,17 @@ export class DeadlineQueue {
     const controller = new AbortController();
     this.#armed = controller;
     this.#armedAt = next.at;
-    this.clock.sleep(Math.max(0, next.at - this.clock.now()), controller.signal).then(
-      () => {
-        if (this.#armed !== controller) return;
-        this.#armed = undefined;
-        this.#armedAt = undefined;
-        this.#fireDue();
-      },
-      () => {},
-    );
+    this.clock
+      .sleep(Math.max(0, next.at - this.clock.now()), controller.signal, { external: this.external })
+      .then(
+        () => {
+          if (this.#armed !== controller) return;
+          this.#armed = undefined;
+          this.#armedAt = undefined;
+          this.#fireDue();
+        },
+        () => {},
+      );
   }
 
   #fireDue(): void {

@@ -193,3 +193,26 @@ describe('Engine', () => {
     expect(recorder.maxConcurrent).toBe(2);
   });
 });
+
+describe('virtual time', () => {
+  it('marks event-wait timeouts external, so auto-advance leaves them for the caller', async () => {
+    const workflow = normalizeWorkflow({
+      name: 'external',
+      steps: [
+        { id: 'pause', type: 'wait', duration: '5s' },
+        { id: 'hear', type: 'wait', until: { event: 'ping', timeout: '1h' } },
+      ],
+    });
+    const { engine, clock } = createHarness({ workflows: [workflow] });
+    const start = clock.now();
+    const run = engine.start(workflow, {});
+    await clock.runUntilIdle({ external: false });
+    expect(clock.now() - start).toBe(5000);
+    await run.signal('ping', { n: 1 });
+    await clock.runUntilIdle({ external: false });
+    expect(await run.result).toMatchObject({
+      status: 'success',
+      steps: { hear: { output: { timedOut: false } } },
+    });
+  });
+});

@@ -60,10 +60,12 @@ export const tryKind: StepKind<TryStep> = {
         exec.emit('step.retrying', {
           stepId: step.id,
           path: call.path,
-          attempt,
+          // Block retries happen inside the step's single attempt; `blockAttempt` counts them.
+          attempt: call.attempt,
           data: {
             kind: 'try',
             scope: 'block',
+            blockAttempt: attempt,
             error: errorData(failure) as unknown as JsonValue,
             delayMs: delay,
             retryAt,

@@ -127,6 +127,8 @@ export class RunExecution {
   readonly #halt = new CancelScope();
   readonly #run: CancelScope;
   readonly #deadlines: DeadlineQueue;
+  /** Timeouts of waits for signals and approvals: a separate timer, marked external on the clock. */
+  readonly #externalDeadlines: DeadlineQueue;
   readonly #permits: Semaphore | undefined;
   readonly #signalWaiters = new Set<SignalWaiter>();
   /** Per-run memo for step kinds (resolved connectors, actions, executors), keyed by step. */
@@ -175,6 +177,7 @@ export class RunExecution {
     );
     this.#run = this.#halt.child();
     this.#deadlines = new DeadlineQueue(services.clock);
+    this.#externalDeadlines = new DeadlineQueue(services.clock, true);
     const limit = workflow.maxConcurrency;
     this.#permits = limit !== undefined && limit > 0 ? new Semaphore(limit) : undefined;
     this.result = new Promise((resolve, reject) => {
@@ -230,6 +233,7 @@ export class RunExecution {
       );
     } finally {
       this.#deadlines.dispose();
+      this.#externalDeadlines.dispose();
       if (this.#suspendCheck !== undefined) clearImmediate(this.#suspendCheck);
       this.onSettled();
     }
@@ -675,28 +679,16 @@ export class RunExecution {
     }
   }
 
+  /** A step that fails before its first attempt could run (its condition did not evaluate). */
   #failWithoutAttempt(step: Step, path: string, error: OpenWorkflowError, cause: string | null): StepRecord {
-    const record: StepRecord = {
-      status: 'failed',
-      output: null,
-      error: errorData(error),
-      attempts: 0,
-      durationMs: 0,
-    };
-    this.emit('step.failed', {
+    const started = this.emit('step.started', {
       stepId: step.id,
       path,
-      data: {
-        kind: step.type,
-        output: null,
-        error: record.error as unknown as JsonValue,
-        attempts: 0,
-        durationMs: 0,
-        continued: step.continueOnError,
-      },
+      attempt: 1,
+      data: { kind: step.type, idempotencyKey: this.idempotencyKey(path) },
       causationId: cause,
     });
-    return record;
+    return this.#endInstance(step, path, this.clock.now(), 1, null, error, this.#run, eventId(started));
   }
 
   /** Step-level `for_each`: the step once per item, each iteration a full instance (`path[i]`). */
@@ -821,25 +813,10 @@ export class RunExecution {
       }
     }
 
+    // Resolution and rendering happen inside the first attempt (after its `step.started`) but are
+    // never retried: what they fail on cannot change between attempts.
     let prepared: unknown;
-    if (kind.prepare !== undefined) {
-      try {
-        const pending = kind.prepare(this, step, frame);
-        prepared = pending instanceof Promise ? await pending : pending;
-      } catch (error) {
-        return this.#endInstance(
-          step,
-          path,
-          startedAt,
-          Math.max(attempt, 1),
-          null,
-          toOpenWorkflowError(error, 'INTERNAL_ERROR'),
-          scope,
-          cause,
-          true,
-        );
-      }
-    }
+    let needsPrepare = kind.prepare !== undefined;
 
     for (;;) {
       attempt++;
@@ -854,6 +831,16 @@ export class RunExecution {
       });
       resumedAttempt = false;
       const attemptCause = eventId(startedEvent);
+      if (needsPrepare) {
+        needsPrepare = false;
+        try {
+          const pending = kind.prepare!(this, step, frame);
+          prepared = pending instanceof Promise ? await pending : pending;
+        } catch (error) {
+          const failure = toOpenWorkflowError(error, 'INTERNAL_ERROR');
+          return this.#endInstance(step, path, startedAt, attempt, null, failure, scope, attemptCause);
+        }
+      }
       const attemptStart = this.clock.now();
       let failure: OpenWorkflowError;
       try {
@@ -876,7 +863,17 @@ export class RunExecution {
         output = this.#checkGuardrails(step, output);
         // A block that retries itself (`try`) reports its own attempt count.
         const attempts = kind.ownRetry === true ? ownAttempts(output, attempt) : attempt;
-        return this.#endInstance(step, path, startedAt, attempts, output, undefined, scope, attemptCause);
+        return this.#endInstance(
+          step,
+          path,
+          startedAt,
+          attempts,
+          output,
+          undefined,
+          scope,
+          attemptCause,
+          attempt,
+        );
       } catch (error) {
         failure = scope.aborted ? scope.error() : toOpenWorkflowError(error);
       }
@@ -1018,7 +1015,8 @@ export class RunExecution {
     error: OpenWorkflowError | undefined,
     scope: CancelScope,
     cause: string | null,
-    beforeAttempt = false,
+    /** The attempt the event belongs to, when it differs from the count (a `try` block's retries). */
+    eventAttempt = attempts,
   ): StepRecord {
     const endedAt = this.clock.now();
     const durationMs = endedAt - startedAt;
@@ -1026,7 +1024,7 @@ export class RunExecution {
       this.emit('step.completed', {
         stepId: step.id,
         path,
-        attempt: attempts,
+        attempt: eventAttempt,
         data: { kind: step.type, output, attempts, startedAt, durationMs },
         causationId: cause,
       });
@@ -1034,11 +1032,11 @@ export class RunExecution {
     }
     const canceled = error.code === 'CANCELED' && scope.aborted;
     const data = errorData(error);
-    const recordedAttempts = beforeAttempt ? 0 : attempts;
+    const recordedAttempts = attempts;
     this.emit(canceled ? 'step.canceled' : 'step.failed', {
       stepId: step.id,
       path,
-      ...(beforeAttempt ? {} : { attempt: attempts }),
+      attempt: eventAttempt,
       data: {
         kind: step.type,
         output,
@@ -1137,12 +1135,12 @@ export class RunExecution {
         waiter = { name, after, accept, resolve };
         this.#signalWaiters.add(waiter);
         off = scope.onAbort(() => reject(scope.error()));
-        timer = this.#deadlines.add(until, () => resolve(undefined));
+        timer = this.#externalDeadlines.add(until, () => resolve(undefined));
       });
     } finally {
       if (waiter !== undefined) this.#signalWaiters.delete(waiter);
       off?.();
-      if (timer !== undefined) this.#deadlines.remove(timer);
+      if (timer !== undefined) this.#externalDeadlines.remove(timer);
       this.#externalWaits--;
     }
   }
@@ -1186,12 +1184,12 @@ export class RunExecution {
       return await new Promise<JsonObject | undefined>((resolve, reject) => {
         this.#interruptWaiters.set(interruptId, resolve);
         off = scope.onAbort(() => reject(scope.error()));
-        timer = this.#deadlines.add(until, () => resolve(undefined));
+        timer = this.#externalDeadlines.add(until, () => resolve(undefined));
       });
     } finally {
       this.#interruptWaiters.delete(interruptId);
       off?.();
-      if (timer !== undefined) this.#deadlines.remove(timer);
+      if (timer !== undefined) this.#externalDeadlines.remove(timer);
       this.#externalWaits--;
     }
   }
@@ -1262,7 +1260,7 @@ export class RunExecution {
       if (idle && !this.#suspended) {
         this.#suspended = true;
         this.emit('run.suspended', {
-          data: { waits: this.#externalWaits },
+          data: { reason: 'external', waits: this.#externalWaits },
           causationId: this.#startedEventId,
         });
       }

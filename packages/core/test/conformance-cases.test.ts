@@ -156,6 +156,17 @@ async function runCase(testCase: Case): Promise<void> {
   expect(terminals).toHaveLength(1);
   expect(events.at(-1)).toBe(terminals[0]);
   expect(events.every((event) => event.correlation_id === run.id)).toBe(true);
+  // The conformance protocol's rules (OW-PROTOCOL-006/007): times never go backwards, and every
+  // attempt event carries its attempt and follows that attempt's step.started.
+  const startedAttempts = new Set<string>();
+  events.forEach((event, index) => {
+    if (index > 0) expect(event.time).toBeGreaterThanOrEqual(events[index - 1]!.time);
+    if (!['step.started', 'step.retrying', 'step.completed', 'step.failed'].includes(event.type)) return;
+    expect(event.attempt, `${event.type} ${event.path}`).toBeGreaterThanOrEqual(1);
+    const key = `${event.path}#${event.attempt}`;
+    if (event.type === 'step.started') startedAttempts.add(key);
+    else expect(startedAttempts.has(key), `${event.type} ${key} before its step.started`).toBe(true);
+  });
 
   if (wanted.status !== undefined) expect(result.status, JSON.stringify(result.error)).toBe(wanted.status);
   if (wanted.error !== undefined) expect(result.error).toMatchObject(wanted.error);
