@@ -4,6 +4,7 @@ import { type Backend, canonicalBackendName } from './backend.js';
 import { OpenWorkflowError, toOpenWorkflowError } from './errors.js';
 import type { Frame } from './frame.js';
 import type { HandlerExecutor } from './handler.js';
+import { WORK_TRAITS } from './kind-traits.js';
 import type { RunExecution } from './run-execution.js';
 import { validateOutput } from './step-helpers.js';
 import type { StepKind } from './step-kinds.js';
@@ -139,11 +140,7 @@ interface PreparedAction {
  * the step's backend). All of that happens once; only the handler call is retried.
  */
 export const actionKind: StepKind<ActionStep> = {
-  composite: false,
-  leaf: true,
-  permit: true,
-  defaultRetry: true,
-  capped: true,
+  ...WORK_TRAITS,
 
   prepare(exec, step, frame): PreparedAction | Promise<PreparedAction> {
     let target = exec.memo.get(step) as ActionTarget | Promise<ActionTarget> | undefined;

@@ -2,7 +2,9 @@ import type { Agent, AgentStep, HandoffStep, JsonObject, JsonValue } from '@open
 import { type Backend, canonicalBackendName } from './backend.js';
 import { OpenWorkflowError, toOpenWorkflowError } from './errors.js';
 import type { Frame } from './frame.js';
+import { WORK_TRAITS } from './kind-traits.js';
 import type { RunExecution } from './run-execution.js';
+import { validateOutput } from './step-helpers.js';
 import type { StepKind } from './step-kinds.js';
 
 interface PreparedAgent {
@@ -46,6 +48,18 @@ function agentBackend(
   return [name, exec.services.backends.require(name, 'agent')];
 }
 
+/** The agent and its backend, for a step that names `agentRef`. */
+async function agentTarget(
+  exec: RunExecution,
+  agentRef: string,
+  step: AgentStep | HandoffStep,
+  frame: Frame,
+): Promise<Pick<PreparedAgent, 'agentRef' | 'agent' | 'backendName' | 'backend'>> {
+  const agent = await resolveAgent(exec, agentRef, step.id);
+  const [backendName, backend] = agentBackend(exec, step.backend, agent, frame);
+  return { agentRef, agent, backendName, backend };
+}
+
 function agentLimit(exec: RunExecution): number {
   return exec.services.defaults.timeoutMs ?? exec.services.limits.defaultTimeoutMs;
 }
@@ -82,22 +96,27 @@ async function invoke(
 
 /** An agent step: the agent runs on its resolved backend; its return value is the step output. */
 export const agentKind: StepKind<AgentStep> = {
-  composite: false,
-  leaf: true,
-  permit: true,
-  defaultRetry: true,
-  capped: true,
+  ...WORK_TRAITS,
 
   async prepare(exec, step, frame): Promise<PreparedAgent> {
-    const agent = await resolveAgent(exec, step.agent, step.id);
-    const [backendName, backend] = agentBackend(exec, step.backend, agent, frame);
-    const input = exec.renderIn(frame, step.input as JsonObject, `${step.id}.input`) as JsonObject;
-    return { agentRef: step.agent, agent, backendName, backend, input };
+    const target = await agentTarget(exec, step.agent, step, frame);
+    return {
+      ...target,
+      input: exec.renderIn(frame, step.input as JsonObject, `${step.id}.input`) as JsonObject,
+    };
   },
 
   attemptLimitMs: (exec) => agentLimit(exec),
 
-  execute: (exec, call) => invoke(exec, call.prepared as PreparedAgent, call, false),
+  async execute(exec, call) {
+    const prepared = call.prepared as PreparedAgent;
+    const output = await invoke(exec, prepared, call, false);
+    const schema = prepared.agent.io.outputSchema;
+    // The agent's declared output shape is enforced in strict mode, like action outputs.
+    if (exec.services.strictOutputs && schema !== undefined)
+      return validateOutput(schema, output, `${prepared.agentRef} output`);
+    return output;
+  },
 };
 
 /** The agent a handoff goes to: `agent`, or the first `selectAgent` entry whose condition holds, else `default`. */
@@ -129,20 +148,14 @@ function chooseAgent(exec: RunExecution, step: HandoffStep, frame: Frame): strin
  * successfully after it.
  */
 export const handoffKind: StepKind<HandoffStep> = {
-  composite: false,
-  leaf: true,
-  permit: true,
-  defaultRetry: true,
-  capped: true,
+  ...WORK_TRAITS,
 
   async prepare(exec, step, frame): Promise<PreparedAgent> {
-    const agentRef = chooseAgent(exec, step, frame);
-    const agent = await resolveAgent(exec, agentRef, step.id);
-    const [backendName, backend] = agentBackend(exec, step.backend, agent, frame);
+    const target = await agentTarget(exec, chooseAgent(exec, step, frame), step, frame);
     const reason = step.reason === undefined ? null : exec.renderIn(frame, step.reason, `${step.id}.reason`);
     const context =
       step.context === undefined ? null : exec.renderIn(frame, step.context, `${step.id}.context`);
-    return { agentRef, agent, backendName, backend, input: { reason, context }, reason, context };
+    return { ...target, input: { reason, context }, reason, context };
   },
 
   attemptLimitMs: (exec) => agentLimit(exec),

@@ -1,5 +1,6 @@
 import type { IfStep, JsonValue, SwitchStep } from '@openworkflow/schemas';
 import type { CancelScope } from './cancel-scope.js';
+import { BLOCK_TRAITS } from './kind-traits.js';
 import type { BlockResult } from './run-execution.js';
 import type { StepKind } from './step-kinds.js';
 
@@ -11,11 +12,7 @@ export function raiseBlockFailure(block: BlockResult, scope: CancelScope): void 
 
 /** `if`: run `then` or `else`; output `{branch, conditionResult}`. */
 export const ifKind: StepKind<IfStep> = {
-  composite: true,
-  leaf: false,
-  permit: false,
-  defaultRetry: false,
-  capped: false,
+  ...BLOCK_TRAITS,
 
   async execute(exec, call) {
     const { step, frame } = call;
@@ -29,11 +26,7 @@ export const ifKind: StepKind<IfStep> = {
 
 /** `switch`: run the case whose key equals `String(value)`, else `default`; output `{case, matchedValue}`. */
 export const switchKind: StepKind<SwitchStep> = {
-  composite: true,
-  leaf: false,
-  permit: false,
-  defaultRetry: false,
-  capped: false,
+  ...BLOCK_TRAITS,
 
   async execute(exec, call) {
     const { step, frame } = call;

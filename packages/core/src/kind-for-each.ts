@@ -1,6 +1,7 @@
 import type { ForEachStep, JsonObject, JsonValue } from '@openworkflow/schemas';
 import { OpenWorkflowError } from './errors.js';
-import { IterationPublisher, runPool } from './step-helpers.js';
+import { BLOCK_TRAITS } from './kind-traits.js';
+import { IterationPublisher, loopItems, runPool } from './step-helpers.js';
 import type { StepKind } from './step-kinds.js';
 
 /**
@@ -9,29 +10,15 @@ import type { StepKind } from './step-kinds.js';
  * `results[i]` always belongs to `items[i]`; an iteration's output is its last step's output.
  */
 export const forEachKind: StepKind<ForEachStep> = {
-  composite: true,
-  leaf: false,
-  permit: false,
-  defaultRetry: false,
-  capped: false,
+  ...BLOCK_TRAITS,
 
   async execute(exec, call) {
     const { step, frame } = call;
-    const items = exec.renderIn(frame, step.items, `${step.id}.items`);
-    if (!Array.isArray(items)) {
-      throw new OpenWorkflowError('VALIDATION', `items of forEach '${step.id}' must be an array`, {
-        details: { field: `${step.id}.items`, constraint: 'array' },
-      });
-    }
-    if (items.length > exec.services.limits.maxLoopItems) {
-      throw new OpenWorkflowError('VALIDATION', `items of forEach '${step.id}' has too many entries`, {
-        details: {
-          field: `${step.id}.items`,
-          constraint: 'maxItems',
-          limit: exec.services.limits.maxLoopItems,
-        },
-      });
-    }
+    const items = loopItems(
+      exec.renderIn(frame, step.items, `${step.id}.items`),
+      `${step.id}.items`,
+      exec.services.limits.maxLoopItems,
+    );
     const results: JsonValue[] = new Array<JsonValue>(items.length).fill(null);
     const publisher = new IterationPublisher(frame);
     let failure: OpenWorkflowError | undefined;

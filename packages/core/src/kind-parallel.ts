@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue, ParallelGroupStep, ParallelStep } from '@openworkflow/schemas';
 import { OpenWorkflowError } from './errors.js';
+import { BLOCK_TRAITS } from './kind-traits.js';
 import type { BlockResult } from './run-execution.js';
 import { fromErrorData } from './step-helpers.js';
 import type { StepKind } from './step-kinds.js';
@@ -25,11 +26,7 @@ function branchEntry(block: BlockResult): JsonObject {
  * are canceled. Output `{branches, completedCount, errorCount, joinStrategy}`.
  */
 export const parallelKind: StepKind<ParallelStep> = {
-  composite: true,
-  leaf: false,
-  permit: false,
-  defaultRetry: false,
-  capped: false,
+  ...BLOCK_TRAITS,
 
   async execute(exec, call) {
     const { step, frame } = call;
@@ -107,11 +104,7 @@ export const parallelKind: StepKind<ParallelStep> = {
  * to their records, so `steps.group.child.output` reads a child; children are also `steps.child`.
  */
 export const parallelGroupKind: StepKind<ParallelGroupStep> = {
-  composite: true,
-  leaf: false,
-  permit: false,
-  defaultRetry: false,
-  capped: false,
+  ...BLOCK_TRAITS,
 
   async execute(exec, call) {
     const { step, frame } = call;

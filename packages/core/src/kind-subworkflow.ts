@@ -3,6 +3,7 @@ import { type Backend, canonicalBackendName } from './backend.js';
 import { OpenWorkflowError, toOpenWorkflowError } from './errors.js';
 import { Frame } from './frame.js';
 import { resolveInputs } from './inputs.js';
+import { BLOCK_TRAITS } from './kind-traits.js';
 import { findWorkflow } from './resolvers.js';
 import type { StepKind } from './step-kinds.js';
 
@@ -20,11 +21,7 @@ interface PreparedSubworkflow {
  * failure is the step's failure; nesting deeper than `limits.maxSubworkflowDepth` is `VALIDATION`.
  */
 export const subworkflowKind: StepKind<SubworkflowStep> = {
-  composite: true,
-  leaf: false,
-  permit: false,
-  defaultRetry: false,
-  capped: false,
+  ...BLOCK_TRAITS,
 
   async prepare(exec, step, frame): Promise<PreparedSubworkflow> {
     const child =

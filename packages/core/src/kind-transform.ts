@@ -1,4 +1,5 @@
 import type { JsonValue, TransformStep } from '@openworkflow/schemas';
+import { WORK_TRAITS } from './kind-traits.js';
 import type { StepKind } from './step-kinds.js';
 import {
   BUILT_IN_TRANSFORMS,
@@ -19,11 +20,8 @@ function contextDocument(scope: Readonly<Record<string, unknown>>): JsonValue {
  * else `UNAVAILABLE`. Output `{result}`, also readable as `steps.<id>.result`.
  */
 export const transformKind: StepKind<TransformStep> = {
-  composite: false,
-  leaf: true,
-  permit: true,
+  ...WORK_TRAITS,
   defaultRetry: false,
-  capped: true,
 
   async prepare(exec, step) {
     if (step.language === 'template') return undefined;

@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue, TryStep } from '@openworkflow/schemas';
 import type { OpenWorkflowError } from './errors.js';
+import { BLOCK_TRAITS } from './kind-traits.js';
 import { backoffDelay, isRetryable, NO_RETRY } from './retry-policy.js';
 import { attemptPrefix } from './step-helpers.js';
 import type { StepKind } from './step-kinds.js';
@@ -14,11 +15,7 @@ const OUTPUT_KEYS = new Set(['status', 'attempts', 'output', 'error']);
  * overrides the outcome.
  */
 export const tryKind: StepKind<TryStep> = {
-  composite: true,
-  leaf: false,
-  permit: false,
-  defaultRetry: false,
-  capped: false,
+  ...BLOCK_TRAITS,
   ownRetry: true,
 
   async execute(exec, call) {

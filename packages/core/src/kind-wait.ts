@@ -1,6 +1,7 @@
 import type { ApprovalStep, JsonObject, JsonValue, WaitStep } from '@openworkflow/schemas';
 import type { ApprovalRequest } from './engine-options.js';
 import { OpenWorkflowError } from './errors.js';
+import { WAITING_TRAITS } from './kind-traits.js';
 import type { RunExecution, StepCall } from './run-execution.js';
 import type { StepKind } from './step-kinds.js';
 
@@ -65,11 +66,7 @@ function waitingRecord(
  * waits only for the remaining time.
  */
 export const waitKind: StepKind<WaitStep> = {
-  composite: false,
-  leaf: true,
-  permit: false,
-  defaultRetry: false,
-  capped: false,
+  ...WAITING_TRAITS,
 
   async execute(exec, call) {
     const { step, frame } = call;
@@ -132,11 +129,7 @@ export function interruptIdFor(exec: RunExecution, path: string): string {
  * `resolveInterrupt` or the timeout, then applies `onTimeout` (`reject` by default).
  */
 export const approvalKind: StepKind<ApprovalStep> = {
-  composite: false,
-  leaf: true,
-  permit: false,
-  defaultRetry: false,
-  capped: false,
+  ...WAITING_TRAITS,
 
   async execute(exec, call) {
     const { step, frame } = call;

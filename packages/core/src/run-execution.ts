@@ -25,7 +25,14 @@ import type { AgentResolver, ConnectorResolver, WorkflowResolver } from './resol
 import { backoffDelay, isRetryable, NO_RETRY } from './retry-policy.js';
 import type { RunStore } from './run-store.js';
 import { Semaphore } from './semaphore.js';
-import { attemptPrefix, fromErrorData, IterationPublisher, runPool, validateOutput } from './step-helpers.js';
+import {
+  attemptPrefix,
+  fromErrorData,
+  IterationPublisher,
+  loopItems,
+  runPool,
+  validateOutput,
+} from './step-helpers.js';
 import { KINDS } from './step-kinds.js';
 import { errorData, type StepRecord } from './step-record.js';
 import { referencedSecretNames, renderTemplate, type TemplateScope, testCondition } from './templating.js';
@@ -716,21 +723,11 @@ export class RunExecution {
     const loopCause = started === undefined ? cause : eventId(started);
     let items: JsonValue;
     try {
-      items = renderTemplate(loop.items, frame.scope, `${step.id}.for_each`);
-      if (!Array.isArray(items)) {
-        throw new OpenWorkflowError('VALIDATION', `for_each of step '${step.id}' must be an array`, {
-          details: { field: `${step.id}.for_each`, constraint: 'array' },
-        });
-      }
-      if (items.length > this.services.limits.maxLoopItems) {
-        throw new OpenWorkflowError('VALIDATION', `for_each of step '${step.id}' has too many items`, {
-          details: {
-            field: `${step.id}.for_each`,
-            constraint: 'maxItems',
-            limit: this.services.limits.maxLoopItems,
-          },
-        });
-      }
+      items = loopItems(
+        renderTemplate(loop.items, frame.scope, `${step.id}.for_each`),
+        `${step.id}.for_each`,
+        this.services.limits.maxLoopItems,
+      );
     } catch (error) {
       if (replay) return undefined;
       return this.#endInstance(
@@ -1293,9 +1290,10 @@ class AttemptContext implements HandlerContext {
   readonly secrets: SecretAccessor;
   readonly executionMode: HandlerContext['executionMode'];
   readonly traceId: string;
-  readonly logger: Logger;
   readonly deadline?: number;
   readonly #scope: CancelScope;
+  readonly #baseLogger: Logger;
+  #logger: Logger | undefined;
 
   constructor(exec: RunExecution, call: StepCall) {
     const step = call.step;
@@ -1312,13 +1310,23 @@ class AttemptContext implements HandlerContext {
     this.secrets = exec.secrets;
     this.executionMode = step.executionMode ?? 'local';
     this.traceId = exec.runId;
-    this.logger = exec.services.logger;
+    this.#baseLogger = exec.services.logger;
     if (call.deadline !== undefined) this.deadline = call.deadline;
     this.#scope = call.scope;
   }
 
   get signal(): AbortSignal {
     return this.#scope.signal;
+  }
+
+  /** A logger whose lines carry the run, step and attempt (made on first use). */
+  get logger(): Logger {
+    this.#logger ??= this.#baseLogger.child({
+      run_id: this.runId,
+      step_id: this.stepId,
+      attempt: this.attempt,
+    });
+    return this.#logger;
   }
 }
 

@@ -73,3 +73,21 @@ export function validateOutput(schema: JsonObject, output: JsonValue, where: str
 export function attemptPrefix(path: string, attempt: number, ownRetry = false): string {
   return ownRetry || attempt <= 1 ? path : `${path}#${attempt}`;
 }
+
+/**
+ * The items of a loop (`forEach.items`, step-level `for_each`): must be an array of at most
+ * `limit` entries, else `VALIDATION` naming the field.
+ */
+export function loopItems(value: JsonValue, field: string, limit: number): JsonValue[] {
+  if (!Array.isArray(value)) {
+    throw new OpenWorkflowError('VALIDATION', `${field} must be an array`, {
+      details: { field, constraint: 'array' },
+    });
+  }
+  if (value.length > limit) {
+    throw new OpenWorkflowError('VALIDATION', `${field} has more than ${limit} items`, {
+      details: { field, constraint: 'maxItems', limit },
+    });
+  }
+  return value;
+}

@@ -12,6 +12,7 @@ import type { ApprovalRequest } from '../src/engine-options.js';
 import type { RunEvent } from '../src/events.js';
 import { interruptIdFor } from '../src/kind-wait.js';
 import { type Behaviour, createHarness, scriptedBackend, testAgent } from './support/harness.js';
+import { expectWellFormedLog } from './support/log-invariants.js';
 import { normalizeWorkflow } from './support/normalize.js';
 
 interface ScriptEntry {
@@ -148,25 +149,9 @@ async function runCase(testCase: Case): Promise<void> {
   const events: RunEvent[] = [];
   for await (const event of run.events()) events.push(event);
 
-  // Invariants of every run: gapless sequences from 0, exactly one terminal event, last.
-  expect(events.map((event) => event.sequence)).toEqual(events.map((_event, index) => index));
-  const terminals = events.filter((event) =>
-    ['run.completed', 'run.failed', 'run.canceled'].includes(event.type),
-  );
-  expect(terminals).toHaveLength(1);
-  expect(events.at(-1)).toBe(terminals[0]);
+  // Invariants of every run (spec/events.md, "Ordering guarantees").
+  const terminal = expectWellFormedLog(events);
   expect(events.every((event) => event.correlation_id === run.id)).toBe(true);
-  // The conformance protocol's rules (OW-PROTOCOL-006/007): times never go backwards, and every
-  // attempt event carries its attempt and follows that attempt's step.started.
-  const startedAttempts = new Set<string>();
-  events.forEach((event, index) => {
-    if (index > 0) expect(event.time).toBeGreaterThanOrEqual(events[index - 1]!.time);
-    if (!['step.started', 'step.retrying', 'step.completed', 'step.failed'].includes(event.type)) return;
-    expect(event.attempt, `${event.type} ${event.path}`).toBeGreaterThanOrEqual(1);
-    const key = `${event.path}#${event.attempt}`;
-    if (event.type === 'step.started') startedAttempts.add(key);
-    else expect(startedAttempts.has(key), `${event.type} ${key} before its step.started`).toBe(true);
-  });
 
   if (wanted.status !== undefined) expect(result.status, JSON.stringify(result.error)).toBe(wanted.status);
   if (wanted.error !== undefined) expect(result.error).toMatchObject(wanted.error);
@@ -185,7 +170,7 @@ async function runCase(testCase: Case): Promise<void> {
   }
   if (wanted.maxConcurrent !== undefined) expect(recorder.maxConcurrent).toBe(wanted.maxConcurrent);
   if (wanted.elapsedMs !== undefined) {
-    const end = terminals[0]!.time;
+    const end = terminal.time;
     expect(end - started).toBe(wanted.elapsedMs);
   }
   const types = events.map((event) => event.type);

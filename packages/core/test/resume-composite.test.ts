@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../src/clock.js';
 import { InMemoryRunStore } from '../src/memory-run-store.js';
-import type { RunResult } from '../src/run-execution.js';
 import type { RunStore } from '../src/run-store.js';
 import { crashingStore } from './support/crashing-store.js';
 import { type Behaviour, createHarness } from './support/harness.js';
 import { normalizeWorkflow } from './support/normalize.js';
+import { essence } from './support/random-workflow.js';
 
 const [main, child] = [
   normalizeWorkflow({
@@ -74,19 +74,6 @@ const behaviours: Record<string, Behaviour> = {
   sleepInput: { kind: 'sleepInput' },
   flaky: { kind: 'failOn', paths: ['guard/flaky', 'guard#2/flaky'], value: { ok: true } },
 };
-
-function essence(result: RunResult) {
-  return {
-    status: result.status,
-    outputs: result.outputs,
-    steps: Object.fromEntries(
-      Object.entries(result.steps).map(([id, record]) => [
-        id,
-        { status: record.status, output: record.output, attempts: record.attempts },
-      ]),
-    ),
-  };
-}
 
 async function runOn(store: RunStore, clock: FakeClock, failures: Map<string, number>, owner: string) {
   const harness = createHarness({

@@ -10,11 +10,12 @@ import { createEngine } from '../src/engine.js';
 import { sequentialIds } from '../src/ids.js';
 import { InMemoryRunStore } from '../src/memory-run-store.js';
 import { connectorsFrom } from '../src/resolvers.js';
-import type { RunResult } from '../src/run-execution.js';
 import type { RunStore } from '../src/run-store.js';
 import { crashingStore } from './support/crashing-store.js';
 import { testConnector } from './support/harness.js';
+import { expectWellFormedLog } from './support/log-invariants.js';
 import {
+  essence,
   type Invocation,
   planExecutor,
   type WorkflowPlan,
@@ -31,25 +32,6 @@ function engineFor(plan: WorkflowPlan, store: RunStore, clock: FakeClock, log: I
     handlers: [planExecutor(plan, clock, log, { now: 0, max: 0 })],
     connectors: connectorsFrom([testConnector(['work'])]),
   });
-}
-
-function essence(result: RunResult) {
-  return {
-    status: result.status,
-    outputs: result.outputs,
-    error: result.error?.code,
-    steps: Object.fromEntries(
-      Object.entries(result.steps).map(([id, record]) => [
-        id,
-        {
-          status: record.status,
-          output: record.output,
-          attempts: record.attempts,
-          error: record.error?.code,
-        },
-      ]),
-    ),
-  };
 }
 
 describe('crash and resume', () => {
@@ -92,12 +74,7 @@ describe('crash and resume', () => {
         expect(essence(result)).toEqual(essence(expected));
         for (const invocation of afterCrash) expect(completed.has(invocation.stepId)).toBe(false);
         const events = await store.readEvents('run');
-        expect(events.map((event) => event.sequence)).toEqual(events.map((_event, index) => index));
-        const terminal = events.filter((event) =>
-          ['run.completed', 'run.failed', 'run.canceled'].includes(event.type),
-        );
-        expect(terminal).toHaveLength(1);
-        expect(events.at(-1)).toBe(terminal[0]);
+        expectWellFormedLog(events);
       }),
       { numRuns: 150 },
     );

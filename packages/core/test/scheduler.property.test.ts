@@ -12,7 +12,9 @@ import { sequentialIds } from '../src/ids.js';
 import { connectorsFrom } from '../src/resolvers.js';
 import type { RunResult } from '../src/run-execution.js';
 import { testConnector } from './support/harness.js';
+import { expectWellFormedLog } from './support/log-invariants.js';
 import {
+  essence,
   expectedOutcome,
   type Invocation,
   planExecutor,
@@ -45,26 +47,6 @@ async function execute(plan: WorkflowPlan): Promise<Observed> {
   const events: RunEvent[] = [];
   for await (const event of run.events()) events.push(event);
   return { result, events, invocations, maxConcurrent: concurrency.max };
-}
-
-/** What must not depend on timing: statuses, outputs, attempts and error codes. */
-function essence(result: RunResult) {
-  return {
-    status: result.status,
-    outputs: result.outputs,
-    error: result.error?.code,
-    steps: Object.fromEntries(
-      Object.entries(result.steps).map(([id, record]) => [
-        id,
-        {
-          status: record.status,
-          output: record.output,
-          attempts: record.attempts,
-          error: record.error?.code,
-        },
-      ]),
-    ),
-  };
 }
 
 const delayTable = fc.array(
@@ -119,13 +101,7 @@ describe('scheduler properties', () => {
           expect(invocations.filter((invocation) => invocation.stepId === id)).toHaveLength(step.attempts);
         }
 
-        // The log: gapless from 0, exactly one terminal event, and it is last.
-        expect(events.map((event) => event.sequence)).toEqual(events.map((_event, index) => index));
-        const terminal = events.filter((event) =>
-          ['run.completed', 'run.failed', 'run.canceled'].includes(event.type),
-        );
-        expect(terminal).toHaveLength(1);
-        expect(events.at(-1)).toBe(terminal[0]);
+        expectWellFormedLog(events);
       }),
       { numRuns: 150 },
     );

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import type { FakeClock } from '../../src/clock.js';
 import { OpenWorkflowError } from '../../src/errors.js';
 import type { HandlerExecutor } from '../../src/handler.js';
+import type { RunResult } from '../../src/run-execution.js';
 import { TEST_CONNECTOR_ID } from './harness.js';
 
 export interface StepPlan {
@@ -165,4 +166,24 @@ export function expectedOutcome(plan: WorkflowPlan): {
     if (!succeeds && !step.continueOnError) failed = true;
   }
   return { status: failed ? 'failed' : 'success', steps };
+}
+
+/** What must not depend on timing or interruptions: statuses, outputs, attempts, error codes. */
+export function essence(result: RunResult) {
+  return {
+    status: result.status,
+    outputs: result.outputs,
+    error: result.error?.code,
+    steps: Object.fromEntries(
+      Object.entries(result.steps).map(([id, record]) => [
+        id,
+        {
+          status: record.status,
+          output: record.output,
+          attempts: record.attempts,
+          error: record.error?.code,
+        },
+      ]),
+    ),
+  };
 }
