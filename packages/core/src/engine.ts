@@ -279,11 +279,23 @@ export class Engine {
       id: runId,
       events: (fromSequence = 0) => this.#events(runId, fromSequence),
       result: ready.then((execution) => execution.result),
-      cancel: async (reason) => (await ready).cancel(reason, services.idGenerator()),
-      signal: async (name, payload = null) =>
-        (await ready).deliverSignal(name, payload, services.idGenerator()),
-      resolveInterrupt: async (interruptId, decision) =>
-        (await ready).resolveInterrupt(interruptId, decision, services.idGenerator()),
+      // Each of these resolves once what it recorded is durable in the store.
+      cancel: async (reason) => {
+        const execution = await ready;
+        const requested = execution.cancel(reason, services.idGenerator());
+        await execution.writer.flushed();
+        return requested;
+      },
+      signal: async (name, payload = null) => {
+        const execution = await ready;
+        execution.deliverSignal(name, payload, services.idGenerator());
+        await execution.writer.flushed();
+      },
+      resolveInterrupt: async (interruptId, decision) => {
+        const execution = await ready;
+        execution.resolveInterrupt(interruptId, decision, services.idGenerator());
+        await execution.writer.flushed();
+      },
     };
     handle.result.catch(() => {});
     this.#active.set(runId, { handle, ready });
