@@ -1,0 +1,179 @@
+/**
+ * Compilation of paths — `inputs.city`, `steps[id].output[0]`, `item.name`, `secrets.KEY` — and
+ * the hot path for static ones, which read plain objects with ordinary property loads. Only own
+ * data is reached: arrays take integer indexes, forbidden names are resolved at compile time,
+ * functions (inherited methods) read as missing, and `prototypeGuard` switches to explicit
+ * own-property checks while `Object.prototype` is polluted.
+ */
+import { staticKey } from './analysis.js';
+import type { ExpressionNode, MemberNode } from './ast.js';
+import { type CompileUnit, type Evaluator, type Locals, type Scope, siteOf } from './compile-unit.js';
+import { type EvaluationContext, recordSecret, type Site } from './evaluation-context.js';
+import { prototypeGuard } from './prototype-guard.js';
+import { checkData, FORBIDDEN_KEYS, readProperty } from './values.js';
+
+/** Compiles a sub-expression (a computed index); passed in to keep the modules acyclic. */
+export type NodeCompiler = (node: ExpressionNode, unit: CompileUnit, locals: Locals) => Evaluator;
+
+const hasOwn = Object.hasOwn;
+const isArray = Array.isArray;
+/** `walk` over static keys never touches the context. */
+const NO_CONTEXT = undefined as unknown as EvaluationContext;
+
+/** A static member name that always reads as missing. */
+const FORBIDDEN = Symbol('forbidden');
+type Segment = string | number | Evaluator | typeof FORBIDDEN;
+
+/** Reads a root name from the caller's scope; only own properties count. */
+export function readRoot(scope: Scope, name: string): unknown {
+  return hasOwn(scope, name) ? scope[name] : undefined;
+}
+
+/** Follows member segments from `value`; missing anywhere means missing. */
+function walk(
+  value: unknown,
+  segments: readonly Segment[],
+  scope: Scope,
+  context: EvaluationContext,
+): unknown {
+  let current = value;
+  for (let index = 0; index < segments.length; index++) {
+    if (current === undefined || current === null) return undefined;
+    const segment = segments[index]!;
+    if (typeof segment === 'string') {
+      if (typeof current !== 'object' || isArray(current) || !hasOwn(current, segment)) return undefined;
+      current = (current as Record<string, unknown>)[segment];
+    } else if (typeof segment === 'number') {
+      current = readProperty(current, segment);
+    } else if (typeof segment === 'function') {
+      current = readProperty(current, segment(scope, context));
+    } else {
+      return undefined;
+    }
+  }
+  return current;
+}
+
+function compileSegment(
+  member: MemberNode,
+  unit: CompileUnit,
+  locals: Locals,
+  compile: NodeCompiler,
+): Segment {
+  const key = staticKey(member);
+  if (key === undefined) return compile(member.property, unit, locals);
+  return typeof key === 'string' && FORBIDDEN_KEYS.has(key) ? FORBIDDEN : key;
+}
+
+/** Identifiers and member chains: `inputs.city`, `steps[id].output[0]`, `item.name`. */
+export function compilePath(
+  node: ExpressionNode,
+  unit: CompileUnit,
+  locals: Locals,
+  compile: NodeCompiler,
+): Evaluator {
+  const chain: MemberNode[] = [];
+  let base: ExpressionNode = node;
+  while (base.type === 'Member') {
+    chain.unshift(base);
+    base = base.object;
+  }
+  const at = siteOf(unit, node);
+  const segments = chain.map((member) => compileSegment(member, unit, locals, compile));
+  if (base.type !== 'Identifier') {
+    const object = compile(base, unit, locals);
+    return (scope, context) => checkData(walk(object(scope, context), segments, scope, context), at);
+  }
+  const slot = locals.get(base.name);
+  if (slot !== undefined) {
+    return (scope, context) => checkData(walk(context.locals[slot], segments, scope, context), at);
+  }
+  const root = base.name;
+  if (FORBIDDEN_KEYS.has(root)) return () => undefined;
+  if (root === 'secrets' && segments.length > 0) return compileSecretPath(segments, at);
+  const path = staticPathOf(node, unit, locals);
+  if (path !== undefined) return (scope) => readStaticPath(scope, path);
+  return (scope, context) => checkData(walk(readRoot(scope, root), segments, scope, context), at);
+}
+
+/** A root followed by static names only, e.g. `steps.fetch.output.temp`: the hot path. */
+export interface StaticPath {
+  readonly root: string;
+  readonly keys: readonly string[];
+  readonly at: Site;
+}
+
+/**
+ * Reads a static path with plain property loads, which reach only own data (see
+ * `prototypeGuard`); arrays, functions and forbidden names (resolved at compile time) read as
+ * missing.
+ */
+export function readStaticPath(scope: Scope, path: StaticPath): unknown {
+  const { root, keys, at } = path;
+  if (prototypeGuard.polluted) return checkData(walk(readRoot(scope, root), keys, scope, NO_CONTEXT), at);
+  let current = rootValue(scope, path);
+  for (let index = 0; index < keys.length; index++) {
+    if (typeof current !== 'object' || current === null || isArray(current)) return undefined;
+    const container = current as Record<string, unknown>;
+    const key = keys[index]!;
+    current = container[key];
+    if (typeof current === 'function') return hasOwn(container, key) ? checkData(current, at) : undefined;
+  }
+  return finish(current, at);
+}
+
+/** The root of a static path: a function there is a missing method or, if own, not data. */
+export function rootValue(scope: Scope, path: StaticPath): unknown {
+  const value = scope[path.root];
+  if (typeof value !== 'function') return value;
+  return hasOwn(scope, path.root) ? checkData(value, path.at) : undefined;
+}
+
+/** The static path `node` reads, when it is one (not a loop variable, not `secrets`). */
+export function staticPathOf(
+  node: ExpressionNode,
+  unit: CompileUnit,
+  locals: Locals,
+): StaticPath | undefined {
+  const keys: string[] = [];
+  let base = node;
+  while (base.type === 'Member') {
+    const key = staticKey(base);
+    if (typeof key !== 'string' || FORBIDDEN_KEYS.has(key)) return undefined;
+    keys.unshift(key);
+    base = base.object;
+  }
+  if (base.type !== 'Identifier' || locals.has(base.name)) return undefined;
+  if (base.name === 'secrets' || FORBIDDEN_KEYS.has(base.name)) return undefined;
+  return { root: base.name, keys, at: siteOf(unit, node) };
+}
+
+/** `checkData` with the common kinds first, small enough to be inlined into every path. */
+export function finish(value: unknown, at: Site): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return value;
+    case 'number':
+      if (value - value === 0) return value;
+      break;
+    default:
+      break;
+  }
+  return checkData(value, at);
+}
+
+/**
+ * `secrets.NAME`: records the name of every secret actually read. Analysis guarantees the name
+ * is written literally, so the set of secrets a template can read is known before it runs.
+ */
+function compileSecretPath(segments: readonly Segment[], at: Site): Evaluator {
+  const [name, ...rest] = segments;
+  if (typeof name !== 'string') return () => undefined;
+  return (scope, context) => {
+    const value = readProperty(readRoot(scope, 'secrets'), name);
+    if (value !== undefined) recordSecret(context, name);
+    return checkData(walk(value, rest, scope, context), at);
+  };
+}

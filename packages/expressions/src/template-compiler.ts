@@ -1,0 +1,272 @@
+/**
+ * Compilation of template bodies — text, `{{ }}` outputs, `{% if %}`/`{% for %}` blocks and
+ * handler-config `${…}` references — into functions that render a string.
+ */
+import { LOOP_VARIABLE } from './analysis.js';
+import type { ConfigReferenceNode, ExpressionNode, ForNode, IfNode, TemplatePart } from './ast.js';
+import {
+  type CompileUnit,
+  type Evaluator,
+  type Locals,
+  type Scope,
+  siteOf,
+  type TextRenderer,
+} from './compile-unit.js';
+import { compileNode, countNodes } from './compiler.js';
+import {
+  chargeSteps,
+  checkStringLength,
+  countEvaluation,
+  type EvaluationContext,
+  localSlots,
+  recordSecret,
+  type Site,
+} from './evaluation-context.js';
+import { finish, readRoot, rootValue, type StaticPath, staticPathOf } from './path-compiler.js';
+import { prototypeGuard } from './prototype-guard.js';
+import { checkData, isTruthy, kindOf, readProperty, toText } from './values.js';
+
+const hasOwn = Object.hasOwn;
+const isArray = Array.isArray;
+
+function countPartNodes(parts: readonly TemplatePart[]): number {
+  let total = 0;
+  for (const part of parts) {
+    total += 1;
+    if (part.type === 'Output') total += countNodes(part.expression);
+    else if (part.type === 'If') {
+      for (const branch of part.branches) total += countNodes(branch.test) + countPartNodes(branch.body);
+      if (part.alternate !== null) total += countPartNodes(part.alternate);
+    } else if (part.type === 'For') total += countNodes(part.iterable) + countPartNodes(part.body);
+  }
+  return total;
+}
+
+/** An expression evaluated as one document evaluation (a `{{ }}` output or a block test). */
+function compileCountedNode(node: ExpressionNode, unit: CompileUnit, locals: Locals): Evaluator {
+  const expression = compileNode(node, unit, locals);
+  const at = siteOf(unit, node);
+  return (scope, context) => {
+    countEvaluation(context, at);
+    return expression(scope, context);
+  };
+}
+
+/** One `{{ }}` of a flat template, with what it shares with the static path before it. */
+interface FlatOutput {
+  readonly prefix: string;
+  readonly at: Site;
+  readonly evaluate: Evaluator;
+  /** Set when the output is a static path, read directly instead of through `evaluate`. */
+  readonly path: StaticPath | undefined;
+  /** Keys this path shares with the previous static-path output (read once per render). */
+  readonly shared: number;
+}
+
+/** Keys `path` has in common with `previous` (−1 when the roots differ), short of `previous`'s end. */
+function sharedKeys(previous: StaticPath | undefined, path: StaticPath): number {
+  // A path without keys records no trail, so there is nothing to share.
+  if (previous === undefined || previous.root !== path.root || previous.keys.length === 0) return -1;
+  let count = 0;
+  const limit = Math.min(previous.keys.length - 1, path.keys.length);
+  while (count < limit && previous.keys[count] === path.keys[count]) count++;
+  return count;
+}
+
+/**
+ * Reads `path` starting from `start`, the container after `from` of its keys, recording in
+ * `trail[d]` the container after `d` keys, so the next output can start from a shared prefix.
+ */
+function readStaticPathFrom(start: unknown, path: StaticPath, from: number, trail: unknown[]): unknown {
+  const { keys, at } = path;
+  let current = start;
+  for (let index = from; index < keys.length; index++) {
+    trail[index] = current;
+    if (typeof current !== 'object' || current === null || isArray(current)) {
+      trail.fill(undefined, index + 1, keys.length);
+      return undefined;
+    }
+    const container = current as Record<string, unknown>;
+    const key = keys[index]!;
+    current = container[key];
+    if (typeof current === 'function') {
+      trail.fill(undefined, index + 1, keys.length);
+      return hasOwn(container, key) ? checkData(current, at) : undefined;
+    }
+  }
+  return finish(current, at);
+}
+
+/**
+ * Text with `{{ }}` outputs and no blocks — most templates — as one closure: literal text is
+ * merged into prefixes, static paths are read directly, and a path that shares a prefix with the
+ * path before it (`steps.w.output.temp`, then `steps.w.output.conditions`) reads the shared part
+ * once. Data cannot change during a render, so sharing is invisible.
+ */
+function compileFlatParts(parts: readonly TemplatePart[], unit: CompileUnit, locals: Locals): TextRenderer {
+  const outputs: FlatOutput[] = [];
+  let pending = '';
+  let previous: StaticPath | undefined;
+  for (const part of parts) {
+    if (part.type === 'Text') pending += part.value;
+    else if (part.type === 'Output') {
+      const path = staticPathOf(part.expression, unit, locals);
+      const shared = path === undefined ? -1 : sharedKeys(previous, path);
+      if (path !== undefined) previous = path;
+      const evaluate = compileNode(part.expression, unit, locals);
+      outputs.push({ prefix: pending, at: siteOf(unit, part), evaluate, path, shared });
+      pending = '';
+    }
+  }
+  const tail = pending;
+  const count = outputs.length;
+  const trail: unknown[] = [];
+  let busy = false;
+  return (scope, context) => {
+    // A host getter could re-enter this template; it then gets its own trail.
+    const own = busy ? [] : trail;
+    busy = true;
+    try {
+      let text = '';
+      const direct = !prototypeGuard.polluted;
+      for (let index = 0; index < count; index++) {
+        const output = outputs[index]!;
+        const { at, path } = output;
+        countEvaluation(context, at);
+        let value: unknown;
+        if (path === undefined || !direct) value = output.evaluate(scope, context);
+        else if (output.shared >= 0) value = readStaticPathFrom(own[output.shared], path, output.shared, own);
+        else value = readStaticPathFrom(rootValue(scope, path), path, 0, own);
+        text += output.prefix + (typeof value === 'string' ? value : toText(value, context, at));
+        if (text.length > context.limits.maxOutputBytes) checkStringLength(context, text.length, at);
+      }
+      return text + tail;
+    } finally {
+      if (own === trail) busy = false;
+    }
+  };
+}
+
+export function compileParts(
+  parts: readonly TemplatePart[],
+  unit: CompileUnit,
+  locals: Locals,
+): TextRenderer {
+  if (parts.every((part) => part.type === 'Text' || part.type === 'Output')) {
+    return compileFlatParts(parts, unit, locals);
+  }
+  const renderers = parts.map((part) => compilePart(part, unit, locals));
+  if (renderers.length === 0) return () => '';
+  if (renderers.length === 1) return renderers[0]!;
+  const at = siteOf(unit, parts[0]!);
+  const count = renderers.length;
+  return (scope, context) => {
+    let text = '';
+    const max = context.limits.maxOutputBytes;
+    for (let index = 0; index < count; index++) {
+      text += renderers[index]!(scope, context);
+      if (text.length > max) checkStringLength(context, text.length, at);
+    }
+    return text;
+  };
+}
+
+function compilePart(part: TemplatePart, unit: CompileUnit, locals: Locals): TextRenderer {
+  switch (part.type) {
+    case 'Text': {
+      const value = part.value;
+      return () => value;
+    }
+    case 'Output': {
+      const expression = compileCountedNode(part.expression, unit, locals);
+      const at = siteOf(unit, part);
+      return (scope, context) => {
+        const value = expression(scope, context);
+        return typeof value === 'string' ? value : toText(value, context, at);
+      };
+    }
+    case 'If':
+      return compileIf(part, unit, locals);
+    case 'For':
+      return compileFor(part, unit, locals);
+    case 'ConfigReference':
+      return compileConfigReference(part, unit);
+  }
+}
+
+function compileIf(node: IfNode, unit: CompileUnit, locals: Locals): TextRenderer {
+  const branches = node.branches.map((branch) => ({
+    test: compileCountedNode(branch.test, unit, locals),
+    body: compileParts(branch.body, unit, locals),
+  }));
+  const alternate = node.alternate === null ? undefined : compileParts(node.alternate, unit, locals);
+  return (scope, context) => {
+    for (const branch of branches) {
+      if (isTruthy(branch.test(scope, context))) return branch.body(scope, context);
+    }
+    return alternate === undefined ? '' : alternate(scope, context);
+  };
+}
+
+function compileFor(node: ForNode, unit: CompileUnit, locals: Locals): TextRenderer {
+  const iterable = compileCountedNode(node.iterable, unit, locals);
+  const variableSlot = unit.slotCount++;
+  const loopSlot = unit.slotCount++;
+  const inner = new Map(locals);
+  inner.set(node.variable, variableSlot);
+  inner.set(LOOP_VARIABLE, loopSlot);
+  const body = compileParts(node.body, unit, inner);
+  const cost = countPartNodes(node.body) + 1;
+  const at = siteOf(unit, node);
+  return (scope, context) => {
+    const items = iterable(scope, context);
+    if (items === undefined || items === null) return '';
+    if (!isArray(items)) throw at.fail('EXPR_TYPE', `{% for %} expects an array, got ${kindOf(items, at)}`);
+    const length = items.length;
+    const slots = localSlots(context);
+    let text = '';
+    for (let index = 0; index < length; index++) {
+      chargeSteps(context, cost, at);
+      slots[variableSlot] = checkData(items[index], at);
+      slots[loopSlot] = {
+        index: index + 1,
+        index0: index,
+        first: index === 0,
+        last: index === length - 1,
+        length,
+      };
+      text += body(scope, context);
+      checkStringLength(context, text.length, at);
+    }
+    return text;
+  };
+}
+
+/** `${input.x}`, `${env.X}`, `${secrets.X}`, `${NAME}` (secrets first, then env). */
+function compileConfigReference(node: ConfigReferenceNode, unit: CompileUnit): TextRenderer {
+  const at = siteOf(unit, node);
+  const { root, path } = node;
+  const unresolved = (): Error => at.fail('CONFIG_UNRESOLVED', 'Reference has no value');
+  if (root === 'input') {
+    return (scope, context) => {
+      let value = readRoot(scope, 'input');
+      for (const key of path) value = readProperty(value, key);
+      return toText(checkData(value, at), context, at);
+    };
+  }
+  const name = path[0] as string;
+  const lookup = (scope: Scope, context: EvaluationContext, from: 'env' | 'secrets'): string | undefined => {
+    const value = readProperty(readRoot(scope, from), name);
+    if (value === undefined || value === null) return undefined;
+    if (from === 'secrets') recordSecret(context, name);
+    return toText(checkData(value, at), context, at);
+  };
+  return (scope, context) => {
+    const value =
+      root === null
+        ? (lookup(scope, context, 'secrets') ?? lookup(scope, context, 'env'))
+        : lookup(scope, context, root);
+    if (value === undefined) throw unresolved();
+    return value;
+  };
+}
