@@ -1,12 +1,14 @@
-import type { JsonValue, Template } from '@openworkflow/schemas';
-import { OpenWorkflowError } from './errors.js';
 import {
+  checkTemplate,
+  TEMPLATE_STRING as EXPRESSION_TEMPLATE_STRING,
   ExpressionError,
   evaluateCondition,
   isTruthy,
   render,
   templateReferences,
-} from './expression-stand-in.js';
+} from '@openworkflow/expressions';
+import type { JsonValue, Template } from '@openworkflow/schemas';
+import { OpenWorkflowError } from './errors.js';
 
 /**
  * The engine's single seam to the expression language. Everything the engine renders goes through
@@ -15,7 +17,7 @@ import {
  */
 
 /** An object with this own property renders as that string in mixed text (`steps.x.error`). */
-export const TEMPLATE_STRING: unique symbol = Symbol.for('openworkflow.template.string') as never;
+export const TEMPLATE_STRING: symbol = EXPRESSION_TEMPLATE_STRING;
 
 /** The data a template can read: `inputs`, `steps`, `env`, `secrets`, `trigger`, loop and error roots. */
 export type TemplateScope = Readonly<Record<string, unknown>>;
@@ -34,9 +36,19 @@ export function hasTemplate(value: Template | undefined): boolean {
 }
 
 function expressionFailure(error: unknown, where: string): OpenWorkflowError {
-  if (error instanceof ExpressionError) {
+  if (ExpressionError.is(error)) {
+    const details: Record<string, unknown> = {
+      field: where,
+      constraint: 'expression',
+      expression_code: error.code,
+    };
+    if (error.start !== undefined) details.start = error.start;
+    if (error.end !== undefined) details.end = error.end;
+    if (error.line !== undefined) details.line = error.line;
+    if (error.column !== undefined) details.column = error.column;
+    if (error.pointer !== undefined) details.pointer = error.pointer;
     return new OpenWorkflowError('VALIDATION', `Invalid expression in ${where}: ${error.message}`, {
-      details: { field: where, constraint: 'expression', start: error.start, end: error.end },
+      details,
       cause: error,
     });
   }
@@ -84,14 +96,10 @@ export function referencedSecretNames(value: unknown): string[] {
   return names;
 }
 
-/** Checks that a condition parses; returns the error (never throws). */
+/** Checks a condition statically (syntax, functions, shape); returns the first error, never throws. */
 export function checkCondition(condition: string, where: string): OpenWorkflowError | undefined {
-  try {
-    templateReferences(condition.includes('{{') ? condition : `{{ ${condition} }}`);
-    return undefined;
-  } catch (error) {
-    return expressionFailure(error, where);
-  }
+  const [first] = checkTemplate(condition, { condition: true });
+  return first === undefined ? undefined : expressionFailure(first, where);
 }
 
 /**

@@ -3,6 +3,8 @@
  * turns the authoring shapes the conformance cases use into the canonical model. It covers only
  * what the cases need; when the loader lands on main the cases run through it instead.
  */
+
+import { templateReferences } from '@openworkflow/expressions';
 import type {
   InputDefinition,
   JoinStrategy,
@@ -15,7 +17,6 @@ import type {
   WaitSpec,
   Workflow,
 } from '@openworkflow/schemas';
-import { templateReferences } from '../../src/expression-stand-in.js';
 
 type Raw = Record<string, unknown>;
 
