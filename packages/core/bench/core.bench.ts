@@ -1,7 +1,8 @@
 /**
  * Per-step overhead of the engine against LangGraph.js and a bare `await` loop, in one process:
  * a chain of N no-op steps and a fan-out of N independent no-op steps, N = 100, 1 000, 10 000.
- * Prints µs per step and the ratios. Run with `pnpm --filter @openworkflow/core bench`.
+ * Prints µs per step and the ratios (median of the repetitions after three warm-up runs; LangGraph
+ * at 10 000 steps: one warm-up, one run). Run with `pnpm --filter @openworkflow/core bench`.
  */
 import { cpus } from 'node:os';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
@@ -116,8 +117,8 @@ function langGraph(shape: Shape, n: number) {
   };
 }
 
-async function measure(run: () => Promise<void>, repetitions: number): Promise<number> {
-  await run();
+async function measure(run: () => Promise<void>, repetitions: number, warmups = 3): Promise<number> {
+  for (let index = 0; index < warmups; index++) await run();
   const samples: number[] = [];
   for (let index = 0; index < repetitions; index++) {
     const start = performance.now();
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
       const reps = n >= 10_000 ? 3 : 9;
       const bareMs = await measure(() => bare(shape, n), reps * 5);
       const coreMs = await measure(() => core(workflow), reps);
-      const graphMs = await measure(langGraph(shape, n), n >= 10_000 ? 1 : 3);
+      const graphMs = await measure(langGraph(shape, n), n >= 10_000 ? 1 : 3, n >= 10_000 ? 1 : 3);
       const perStep = (ms: number) => (ms * 1000) / n;
       console.log(
         [

@@ -9,6 +9,16 @@ import type { RunExecution } from './run-execution.js';
 import { validateOutput } from './step-helpers.js';
 import type { StepKind } from './step-kinds.js';
 
+/** A handler failure as a taxonomy error (its own code kept, else `BACKEND_ERROR`). */
+function failedError(thrown: unknown, prepared: PreparedAction, connectorId: string, actionName: string) {
+  return toOpenWorkflowError(thrown, 'BACKEND_ERROR', {
+    backend: prepared.backendName,
+    connector: connectorId,
+    action: actionName,
+    ...(thrown instanceof Error ? { original_error: thrown.message } : {}),
+  });
+}
+
 /** What an action step resolves to once per run: connector, action and where it runs. */
 interface ActionTarget {
   readonly connector: Connector;
@@ -161,37 +171,33 @@ export const actionKind: StepKind<ActionStep> = {
       : Math.min(handler.timeoutMs, connector.runtime.timeoutMs);
   },
 
-  async execute(exec, call) {
+  // Not `async`: one promise per call instead of two on the hottest path of the engine.
+  execute(exec, call) {
     const prepared = call.prepared as PreparedAction;
-    if (prepared.mock !== undefined) return prepared.mock.output;
+    if (prepared.mock !== undefined) return Promise.resolve(prepared.mock.output);
     const { connector, action, input } = prepared;
-    let output: JsonValue;
-    try {
-      if (prepared.backend !== undefined) {
-        output = await prepared.backend.execute(
-          { kind: 'action', connector, action, input },
-          exec.backendContext(call, prepared.backendName),
-        );
-      } else {
-        output = await prepared.executor!.execute({
-          connector,
-          action,
-          input,
-          context: exec.handlerContext(call),
-        });
+    const failed = (thrown: unknown): never => {
+      throw failedError(thrown, prepared, connector.id, action.name);
+    };
+    const finished = (value: JsonValue | undefined): JsonValue => {
+      const output = value === undefined ? null : value;
+      if (exec.services.strictOutputs && action.output !== undefined) {
+        return validateOutput(action.output, output, `${connector.name}.${action.name} output`);
       }
+      return output;
+    };
+    let pending: Promise<JsonValue>;
+    try {
+      pending =
+        prepared.backend !== undefined
+          ? prepared.backend.execute(
+              { kind: 'action', connector, action, input },
+              exec.backendContext(call, prepared.backendName),
+            )
+          : prepared.executor!.execute({ connector, action, input, context: exec.handlerContext(call) });
     } catch (thrown) {
-      throw toOpenWorkflowError(thrown, 'BACKEND_ERROR', {
-        backend: prepared.backendName,
-        connector: connector.id,
-        action: action.name,
-        ...(thrown instanceof Error ? { original_error: thrown.message } : {}),
-      });
+      return Promise.reject(failedError(thrown, prepared, connector.id, action.name));
     }
-    if (output === undefined) output = null;
-    if (exec.services.strictOutputs && action.output !== undefined) {
-      output = validateOutput(action.output, output, `${connector.name}.${action.name} output`);
-    }
-    return output;
+    return pending.then(finished, failed);
   },
 };
