@@ -137,9 +137,10 @@ export function recordFromEvent(event: RunEvent): StepRecord {
     status,
     output: data.output ?? null,
     attempts: data.attempts ?? 0,
-    endedAt: event.time,
     durationMs: data.durationMs ?? 0,
   };
+  // A skipped step never started or ended; the live record has no times either.
+  if (status !== 'skipped') record.endedAt = event.time;
   if (data.error !== undefined) record.error = data.error as ErrorData;
   if (data.startedAt !== undefined) record.startedAt = data.startedAt;
   return record;
