@@ -1,8 +1,9 @@
 /**
  * Per-step overhead of the engine against LangGraph.js and a bare `await` loop, in one process:
  * a chain of N no-op steps and a fan-out of N independent no-op steps, N = 100, 1 000, 10 000.
- * Prints µs per step and the ratios (median of the repetitions after three warm-up runs; LangGraph
- * at 10 000 steps: one warm-up, one run). Run with `pnpm --filter @openworkflow/core bench`.
+ * Prints process CPU µs per step and the ratios (after a global warm-up of every contender, the
+ * median of the repetitions after three more warm-up runs per size; LangGraph at 10 000 steps: one
+ * warm-up, one run). Run with `pnpm --filter @openworkflow/core bench`.
  */
 import { cpus } from 'node:os';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
@@ -142,6 +143,16 @@ async function main(): Promise<void> {
   console.log(`node ${process.version} · ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}`);
   console.log('CPU time per step (median): shape, N, bare loop, core, LangGraph.js, and the ratios');
   console.log('shape    N       bare µs/step  core µs/step  langgraph µs/step  core÷bare  langgraph÷core');
+  // Warm every contender up on both shapes first, so the JIT's background compilation (which
+  // process CPU time counts) is not charged to whichever size happens to be measured first.
+  for (const shape of ['chain', 'fan-out'] as const) {
+    for (let round = 0; round < 5; round++) {
+      await bare(shape, 2_000);
+      await core(workflowOf(shape, 2_000));
+    }
+    const warm = langGraph(shape, 200);
+    for (let round = 0; round < 3; round++) await warm();
+  }
   for (const shape of ['chain', 'fan-out'] as const) {
     for (const n of SIZES) {
       const workflow = workflowOf(shape, n);
