@@ -126,11 +126,7 @@ function langGraph(shape: Shape, n: number) {
 async function measure(run: () => Promise<void>, repetitions: number, warmups = 3): Promise<number> {
   for (let index = 0; index < warmups; index++) await run();
   const samples: number[] = [];
-  const collect = (globalThis as { gc?: () => void }).gc;
   for (let index = 0; index < repetitions; index++) {
-    // Collect the previous run's garbage outside the measurement, so no contender pays for
-    // another's (the script runs Node with --expose-gc).
-    collect?.();
     const start = process.cpuUsage();
     await run();
     const used = process.cpuUsage(start);
