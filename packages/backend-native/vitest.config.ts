@@ -3,5 +3,8 @@ import { sourceConditions } from '../../vitest.shared.js';
 
 export default defineConfig({
   ...sourceConditions,
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    benchmark: { include: ['bench/**/*.bench.ts'] },
+  },
 });

@@ -1,3 +1,35 @@
+export { checkCron } from './cron.js';
+export {
+  DIAGNOSTIC_CODES,
+  type DiagnosticCategory,
+  type DiagnosticCode,
+  type DiagnosticCodeInfo,
+  type DiagnosticSeverity,
+} from './diagnostic-codes.js';
+export { type Diagnostic, formatDiagnostic } from './diagnostics.js';
+export { type DocumentKind, detectDocumentKind } from './document-kind.js';
+export { DURATION_PATTERN, durationToMs, formatDuration, parseDuration } from './duration.js';
+export { appendPointer, escapePointerSegment, parentPointer, parsePointer } from './json-pointer.js';
+export {
+  DEFAULT_MAX_ALIAS_COUNT,
+  DEFAULT_MAX_DOCUMENT_BYTES,
+  MAX_ALIAS_COUNT,
+  MAX_DIAGNOSTICS,
+  MAX_DOCUMENT_DEPTH,
+  MAX_DOCUMENT_NODES,
+} from './limits.js';
+export {
+  type LoadedDocument,
+  type LoadInput,
+  type LoadOptions,
+  type LoadResult,
+  loadAgent,
+  loadBundle,
+  loadConnector,
+  loadDocument,
+  loadFile,
+  loadWorkflows,
+} from './loader.js';
 export {
   type SchemaIssue,
   type SchemaValidation,
@@ -75,3 +107,32 @@ export type {
   Workflow,
   WorkflowTesting,
 } from './model.js';
+export { normalizeRetryCode } from './normalize-shared.js';
+export {
+  type ActionAddress,
+  classifyVersion,
+  formatActionAddress,
+  formatResourceId,
+  type ParseResult,
+  parseActionAddress,
+  parseResourceId,
+  RESOURCE_NAME_PATTERN,
+  RESOURCE_TYPES,
+  type ResolveVersionOptions,
+  resolveVersion,
+  type VersionKind,
+  type VersionResolution,
+  versionMatches,
+} from './resource-id.js';
+export {
+  type SerializeConnectorOptions,
+  type SerializeFormat,
+  type SerializeOptions,
+  serializeAgent,
+  serializeBundle,
+  serializeConnector,
+  serializeWorkflows,
+} from './serialize.js';
+export { PositionIndex, type SourcePosition } from './source-positions.js';
+export { SPEC_VERSION } from './spec-version.js';
+export { childStepLists } from './step-graph.js';

@@ -140,6 +140,8 @@ export interface CommandHandler {
   readonly workingDir?: string;
   readonly timeoutMs?: number;
   readonly allowedCommands?: readonly string[];
+  /** The handler's whole `security` block (sandbox, filesystem, network), kept as data. */
+  readonly security?: JsonObject;
 }
 
 export interface KafkaHandler {
@@ -212,6 +214,8 @@ export interface ResourceMetadata {
   readonly repository?: string;
   readonly license?: string;
   readonly categories: readonly string[];
+  /** Free-form search tags (agent `metadata.tags`). */
+  readonly tags?: readonly string[];
 }
 
 export interface Deprecation {
@@ -347,6 +351,8 @@ export interface StepBase {
   readonly backend?: string;
   /** `execution: local|cloud` (the per-step execution mode). */
   readonly executionMode?: 'local' | 'cloud';
+  /** `execution.runtime` of the backend override object (`python`, `node`, `any`). */
+  readonly runtimeHint?: 'python' | 'node' | 'any';
   /** Explicit dependencies (`needs:`), sibling step ids. */
   readonly needs: readonly string[];
   /**
@@ -618,9 +624,18 @@ export interface Agent {
   readonly memory?: JsonObject;
   readonly guardrails?: JsonObject;
   readonly policies?: JsonObject;
-  readonly io: { readonly inputSchema?: JsonSchema; readonly outputSchema?: JsonSchema };
+  readonly io: {
+    readonly inputSchema?: JsonSchema;
+    readonly outputSchema?: JsonSchema;
+    /** Formal form: `io.output_schema`, a reference to a schema rather than an inline one. */
+    readonly outputSchemaRef?: string;
+  };
   readonly registryMode: boolean;
   readonly metadata: ResourceMetadata;
+  /** Formal form: the free-form `extensions` object. */
+  readonly extensions?: JsonObject;
+  readonly deprecated?: Deprecation;
+  readonly requires?: Readonly<Record<string, string>>;
   readonly source: SourceRef;
 }
 
@@ -635,5 +650,7 @@ export interface Bundle {
   readonly schemaVersion?: string;
   readonly includes: readonly ResourceId[];
   readonly metadata: ResourceMetadata;
+  readonly deprecated?: Deprecation;
+  readonly requires?: Readonly<Record<string, string>>;
   readonly source: SourceRef;
 }
