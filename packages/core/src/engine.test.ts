@@ -1,16 +1,26 @@
 import type { JsonValue } from '@openworkflow/schemas';
 import { describe, expect, it } from 'vitest';
 import { createHarness } from '../test/support/harness.js';
-import { normalizeWorkflow } from '../test/support/normalize.js';
+import { loadTestWorkflow } from '../test/support/load.js';
 import type { RunEvent } from './events.js';
 import { eventId } from './events.js';
 import type { HandlerContext } from './handler.js';
 
-const two = normalizeWorkflow({
+const two = loadTestWorkflow({
   name: 'two',
   steps: [
-    { id: 'a', connector: 'svc', action: 'echo', input: { key: '{{ secrets.API_KEY }}' } },
-    { id: 'b', connector: 'svc', action: 'echo', input: { prev: '{{ steps.a.status }}' } },
+    {
+      id: 'a',
+      connector: 'connector:test/svc@1.0.0',
+      action: 'echo',
+      input: { key: '{{ secrets.API_KEY }}' },
+    },
+    {
+      id: 'b',
+      connector: 'connector:test/svc@1.0.0',
+      action: 'echo',
+      input: { prev: '{{ steps.a.status }}' },
+    },
   ],
 });
 
@@ -85,12 +95,12 @@ describe('Engine', () => {
 
   it('gives handlers the contract context', async () => {
     const seen: HandlerContext[] = [];
-    const workflow = normalizeWorkflow({
+    const workflow = loadTestWorkflow({
       name: 'ctx',
       inputs: { x: { type: 'number', default: 1 } },
       steps: [
-        { id: 'first', connector: 'svc', action: 'echo' },
-        { id: 'second', connector: 'svc', action: 'echo', timeout: 10 },
+        { id: 'first', connector: 'connector:test/svc@1.0.0', action: 'echo' },
+        { id: 'second', connector: 'connector:test/svc@1.0.0', action: 'echo', timeout: 10 },
       ],
     });
     const { engine, clock } = createHarness({
@@ -140,7 +150,7 @@ describe('Engine', () => {
   });
 
   it('cancels a run when the caller aborts its signal', async () => {
-    const workflow = normalizeWorkflow({ name: 'long', steps: [{ id: 'w', type: 'wait', duration: '1h' }] });
+    const workflow = loadTestWorkflow({ name: 'long', steps: [{ id: 'w', type: 'wait', duration: '1h' }] });
     const { engine, clock } = createHarness({ workflows: [workflow] });
     const controller = new AbortController();
     const run = engine.start(workflow, {}, { signal: controller.signal });
@@ -151,11 +161,11 @@ describe('Engine', () => {
   });
 
   it('validate() reports a missing handler executor and backend', async () => {
-    const workflow = normalizeWorkflow({
+    const workflow = loadTestWorkflow({
       name: 'v',
       steps: [
-        { id: 'a', connector: 'svc', action: 'echo' },
-        { id: 'b', connector: 'svc', action: 'echo', backend: 'remote' },
+        { id: 'a', connector: 'connector:test/svc@1.0.0', action: 'echo' },
+        { id: 'b', connector: 'connector:test/svc@1.0.0', action: 'echo', backend: 'remote' },
       ],
     });
     const { engine } = createHarness({ workflows: [workflow], engine: { handlers: [] } });
@@ -168,7 +178,7 @@ describe('Engine', () => {
   });
 
   it('limits concurrent leaf steps to the workflow maxConcurrency across nested blocks', async () => {
-    const workflow = normalizeWorkflow({
+    const workflow = loadTestWorkflow({
       name: 'limited',
       maxConcurrency: 2,
       steps: [
@@ -176,9 +186,9 @@ describe('Engine', () => {
           id: 'fan',
           type: 'parallel',
           branches: {
-            a: [{ id: 'a1', connector: 'svc', action: 'slow' }],
-            b: [{ id: 'b1', connector: 'svc', action: 'slow' }],
-            c: [{ id: 'c1', connector: 'svc', action: 'slow' }],
+            a: [{ id: 'a1', connector: 'connector:test/svc@1.0.0', action: 'slow' }],
+            b: [{ id: 'b1', connector: 'connector:test/svc@1.0.0', action: 'slow' }],
+            c: [{ id: 'c1', connector: 'connector:test/svc@1.0.0', action: 'slow' }],
           },
         },
       ],
@@ -196,7 +206,7 @@ describe('Engine', () => {
 
 describe('virtual time', () => {
   it('marks event-wait timeouts external, so auto-advance leaves them for the caller', async () => {
-    const workflow = normalizeWorkflow({
+    const workflow = loadTestWorkflow({
       name: 'external',
       steps: [
         { id: 'pause', type: 'wait', duration: '5s' },

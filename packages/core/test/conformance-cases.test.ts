@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { JsonObject, JsonValue, Workflow } from '@openworkflow/schemas';
+import { formatDiagnostic, loadWorkflows } from '@openworkflow/schemas';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ApprovalRequest } from '../src/engine-options.js';
@@ -13,7 +14,6 @@ import type { RunEvent } from '../src/events.js';
 import { interruptIdFor } from '../src/kind-wait.js';
 import { type Behaviour, createHarness, scriptedBackend, testAgent } from './support/harness.js';
 import { expectWellFormedLog } from './support/log-invariants.js';
-import { normalizeWorkflow } from './support/normalize.js';
 
 interface ScriptEntry {
   readonly at: number;
@@ -82,7 +82,17 @@ function isSubsequence(wanted: readonly string[], actual: readonly string[]): bo
 
 async function runCase(testCase: Case): Promise<void> {
   const documents = testCase.workflows ?? [testCase.workflow!];
-  const workflows: Workflow[] = documents.map((document) => normalizeWorkflow(document));
+  // Every case goes through the real loader first, exactly as the SDK loads a file.
+  const loaded = loadWorkflows({ workflows: documents });
+  const loadErrors = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+  if (!loaded.ok || loaded.value === undefined || loadErrors.length > 0) {
+    // A document the loader rejects is invalid before any engine sees it: only validation cases may.
+    const report = loaded.diagnostics.map(formatDiagnostic).join('\n');
+    expect(testCase.validate?.valid, report).toBe(false);
+    expect(testCase.expect, report).toBeUndefined();
+    return;
+  }
+  const workflows: Workflow[] = [...loaded.value];
   const [main, ...siblings] = workflows;
   const backends = (testCase.backends ?? []).map((spec) =>
     scriptedBackend(

@@ -9,11 +9,11 @@ import { InMemoryRunStore } from '../src/memory-run-store.js';
 import type { RunStore } from '../src/run-store.js';
 import { crashingStore } from './support/crashing-store.js';
 import { type Behaviour, createHarness } from './support/harness.js';
-import { normalizeWorkflow } from './support/normalize.js';
+import { loadTestWorkflow } from './support/load.js';
 import { essence } from './support/random-workflow.js';
 
 const [main, child] = [
-  normalizeWorkflow({
+  loadTestWorkflow({
     name: 'composite',
     steps: [
       {
@@ -24,7 +24,7 @@ const [main, child] = [
         steps: [
           {
             id: 'work',
-            connector: 'svc',
+            connector: 'connector:test/svc@1.0.0',
             action: 'sleepInput',
             input: { ms: '{{ item * 10 }}', n: '{{ item }}' },
           },
@@ -33,15 +33,17 @@ const [main, child] = [
       {
         id: 'guard',
         type: 'try',
-        retry: { maxAttempts: 3, backoff: 'fixed', initialDelayMs: 50 },
-        steps: [{ id: 'flaky', connector: 'svc', action: 'flaky' }],
-        finally: [{ id: 'cleanup', connector: 'svc', action: 'echo', input: { done: true } }],
+        retry: { maxAttempts: 3, backoff: 'fixed', initialDelay: '50ms' },
+        steps: [{ id: 'flaky', connector: 'connector:test/svc@1.0.0', action: 'flaky' }],
+        finally: [
+          { id: 'cleanup', connector: 'connector:test/svc@1.0.0', action: 'echo', input: { done: true } },
+        ],
       },
       {
         id: 'fan',
         type: 'parallel',
         branches: {
-          left: [{ id: 'l', connector: 'svc', action: 'sleepInput', input: { ms: 30 } }],
+          left: [{ id: 'l', connector: 'connector:test/svc@1.0.0', action: 'sleepInput', input: { ms: 30 } }],
           right: [
             {
               id: 'r',
@@ -54,19 +56,32 @@ const [main, child] = [
         },
       },
       { id: 'sub', workflow: 'child', input: { v: '{{ steps.flaky.output.ok }}' } },
-      { id: 'loop', connector: 'svc', action: 'echo', for_each: '{{ [4, 5] }}', input: { i: '{{ item }}' } },
+      {
+        id: 'loop',
+        connector: 'connector:test/svc@1.0.0',
+        action: 'echo',
+        for_each: '{{ [4, 5] }}',
+        input: { i: '{{ item }}' },
+      },
     ],
     outputs: {
-      last: '{{ steps.loop.output }}',
-      sub: '{{ steps.sub.outputs.v }}',
-      try: '{{ steps.guard.attempts }}',
+      last: { value: '{{ steps.loop.output }}' },
+      sub: { value: '{{ steps.sub.outputs.v }}' },
+      try: { value: '{{ steps.guard.attempts }}' },
     },
   }),
-  normalizeWorkflow({
+  loadTestWorkflow({
     name: 'child',
     inputs: { v: { type: 'boolean' } },
-    steps: [{ id: 'inner', connector: 'svc', action: 'sleepInput', input: { ms: 5, v: '{{ inputs.v }}' } }],
-    outputs: { v: '{{ steps.inner.output.v }}' },
+    steps: [
+      {
+        id: 'inner',
+        connector: 'connector:test/svc@1.0.0',
+        action: 'sleepInput',
+        input: { ms: 5, v: '{{ inputs.v }}' },
+      },
+    ],
+    outputs: { v: { value: '{{ steps.inner.output.v }}' } },
   }),
 ];
 

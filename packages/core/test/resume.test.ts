@@ -10,7 +10,7 @@ import type { RunEvent } from '../src/events.js';
 import { InMemoryRunStore } from '../src/memory-run-store.js';
 import { crashingStore } from './support/crashing-store.js';
 import { type Behaviour, createHarness } from './support/harness.js';
-import { normalizeWorkflow } from './support/normalize.js';
+import { loadTestWorkflow } from './support/load.js';
 
 async function eventsOf(store: InMemoryRunStore, runId: string): Promise<RunEvent[]> {
   return [...(await store.readEvents(runId))];
@@ -36,14 +36,24 @@ function engineOn(
   });
 }
 
-const chain = normalizeWorkflow({
+const chain = loadTestWorkflow({
   name: 'chain',
   steps: [
-    { id: 'a', connector: 'svc', action: 'one' },
-    { id: 'b', connector: 'svc', action: 'two', input: { from: '{{ steps.a.output.v }}' } },
-    { id: 'c', connector: 'svc', action: 'three', input: { from: '{{ steps.b.output.v }}' } },
+    { id: 'a', connector: 'connector:test/svc@1.0.0', action: 'one' },
+    {
+      id: 'b',
+      connector: 'connector:test/svc@1.0.0',
+      action: 'two',
+      input: { from: '{{ steps.a.output.v }}' },
+    },
+    {
+      id: 'c',
+      connector: 'connector:test/svc@1.0.0',
+      action: 'three',
+      input: { from: '{{ steps.b.output.v }}' },
+    },
   ],
-  outputs: { last: '{{ steps.c.output.v }}' },
+  outputs: { last: { value: '{{ steps.c.output.v }}' } },
 });
 
 const slowChain: Record<string, Behaviour> = {
@@ -87,7 +97,7 @@ describe('resume', () => {
   it('continues a durable wait with the remaining time only', async () => {
     const clock = new FakeClock();
     const store = new InMemoryRunStore();
-    const workflow = normalizeWorkflow({
+    const workflow = loadTestWorkflow({
       name: 'waits',
       steps: [{ id: 'pause', type: 'wait', duration: '1h' }],
     });
@@ -110,14 +120,14 @@ describe('resume', () => {
   it('continues a retry backoff with the remaining delay', async () => {
     const clock = new FakeClock();
     const store = new InMemoryRunStore();
-    const workflow = normalizeWorkflow({
+    const workflow = loadTestWorkflow({
       name: 'backoff',
       steps: [
         {
           id: 'f',
-          connector: 'svc',
+          connector: 'connector:test/svc@1.0.0',
           action: 'flaky',
-          retry: { max_attempts: 2, backoff: 'fixed', initial_delay_ms: 10_000 },
+          retry: { max_attempts: 2, backoff: 'fixed', initial_delay: '10000ms' },
         },
       ],
     });
@@ -139,13 +149,13 @@ describe('resume', () => {
   it('keeps a suspended run waiting for its signal across engines', async () => {
     const clock = new FakeClock();
     const store = new InMemoryRunStore();
-    const workflow = normalizeWorkflow({
+    const workflow = loadTestWorkflow({
       name: 'suspended',
       steps: [
         { id: 'approval', type: 'wait', until: { event: 'approved', timeout: '1d' } },
         {
           id: 'go',
-          connector: 'svc',
+          connector: 'connector:test/svc@1.0.0',
           action: 'echo',
           input: { by: '{{ steps.approval.eventReceived.by }}' },
         },
@@ -206,7 +216,7 @@ describe('resume', () => {
   it('refuses to resume a run another engine holds', async () => {
     const clock = new FakeClock();
     const store = new InMemoryRunStore();
-    const workflow = normalizeWorkflow({
+    const workflow = loadTestWorkflow({
       name: 'held',
       steps: [{ id: 'pause', type: 'wait', duration: '1h' }],
     });
@@ -221,7 +231,7 @@ describe('resume', () => {
   it('resumeAll picks up every unfinished run', async () => {
     const clock = new FakeClock();
     const store = new InMemoryRunStore();
-    const workflow = normalizeWorkflow({
+    const workflow = loadTestWorkflow({
       name: 'many',
       steps: [{ id: 'pause', type: 'wait', duration: '10s' }],
     });

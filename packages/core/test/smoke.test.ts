@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createHarness } from './support/harness.js';
-import { normalizeWorkflow } from './support/normalize.js';
+import { loadTestWorkflow } from './support/load.js';
 
 describe('smoke', () => {
   it('runs two steps', async () => {
-    const workflow = normalizeWorkflow({
+    const workflow = loadTestWorkflow({
       name: 'w',
       inputs: { x: { type: 'number', default: 2 } },
       steps: [
@@ -16,7 +16,7 @@ describe('smoke', () => {
           input: { v: '{{ steps.a.output.v + 1 }}' },
         },
       ],
-      outputs: { result: '{{ steps.b.output.v }}' },
+      outputs: { result: { value: '{{ steps.b.output.v }}' } },
     });
     const { engine, clock } = createHarness({ workflows: [workflow] });
     const run = engine.start(workflow, {});
