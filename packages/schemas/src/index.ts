@@ -11,6 +11,12 @@ export { type DocumentKind, detectDocumentKind } from './document-kind.js';
 export { DURATION_PATTERN, durationToMs, formatDuration, parseDuration } from './duration.js';
 export { appendPointer, escapePointerSegment, parentPointer, parsePointer } from './json-pointer.js';
 export {
+  type SchemaIssue,
+  type SchemaValidation,
+  type ValidateOptions,
+  validateJsonSchema,
+} from './json-schema-validator.js';
+export {
   DEFAULT_MAX_ALIAS_COUNT,
   DEFAULT_MAX_DOCUMENT_BYTES,
   MAX_ALIAS_COUNT,

@@ -1,0 +1,169 @@
+import { OpenWorkflowError } from './errors.js';
+import { FAKE_CLOCK_MAX_TURNS } from './limits.js';
+import { MinHeap, timerOrder } from './min-heap.js';
+
+/** Hints about a timer. */
+export interface SleepOptions {
+  /**
+   * The timer ends a wait for something outside the run (the timeout of an event wait or an
+   * approval). A virtual clock that auto-advances when a run is idle should not fire these by
+   * itself: the signal may still be on its way (spec/conformance.md, "Virtual time").
+   */
+  readonly external?: boolean;
+}
+
+/**
+ * The engine's only source of time. Waits, backoff delays, timeouts and event timestamps all go
+ * through it, so tests and replays control time completely.
+ */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+  /**
+   * Resolves after `ms` milliseconds; rejects with the signal's reason as soon as `signal` aborts
+   * (and then holds no timer any more).
+   */
+  sleep(ms: number, signal?: AbortSignal, options?: SleepOptions): Promise<void>;
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new OpenWorkflowError('CANCELED', 'Sleep aborted');
+}
+
+/** Wall-clock time (`Date.now`, `setTimeout`): the default outside tests. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep(ms, signal) {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(abortReason(signal as AbortSignal));
+      };
+      const timer = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.max(0, ms),
+      );
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  },
+};
+
+interface FakeTimer {
+  readonly at: number;
+  readonly order: number;
+  readonly fire: () => void;
+  readonly external: boolean;
+  cancelled: boolean;
+}
+
+/** Lets pending promise callbacks (and anything they chain) run before time moves on. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * A clock that only moves when told to. Timers live in a binary heap ordered by due time, then
+ * by creation, so equal-time timers fire in the order they were set.
+ *
+ * @example
+ * const clock = new FakeClock();
+ * const run = engine.start(workflow, {}); // a workflow with `wait: 30s`
+ * await clock.runUntilIdle();             // jumps over the wait instantly
+ * expect((await run.result).status).toBe('success');
+ */
+export class FakeClock implements Clock {
+  #now: number;
+  #order = 0;
+  readonly #heap = new MinHeap<FakeTimer>(timerOrder);
+
+  constructor(startMs = Date.UTC(2025, 0, 1)) {
+    this.#now = startMs;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  /** Timers that are set and not yet fired or cancelled. */
+  get pendingTimers(): number {
+    return this.#heap.values().filter((timer) => !timer.cancelled).length;
+  }
+
+  sleep(ms: number, signal?: AbortSignal, options: SleepOptions = {}): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        timer.cancelled = true;
+        reject(abortReason(signal as AbortSignal));
+      };
+      const timer: FakeTimer = {
+        at: this.#now + Math.max(0, ms),
+        order: this.#order++,
+        external: options.external === true,
+        cancelled: false,
+        fire: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#push(timer);
+    });
+  }
+
+  /** Moves time forward by `ms`, firing due timers in order and letting their callbacks run. */
+  async advance(ms: number): Promise<void> {
+    const target = this.#now + ms;
+    await settle();
+    for (let turns = 0; turns < FAKE_CLOCK_MAX_TURNS; turns++) {
+      const next = this.#peek();
+      if (next === undefined || next.at > target) break;
+      this.#pop();
+      this.#now = Math.max(this.#now, next.at);
+      next.fire();
+      await settle();
+    }
+    this.#now = Math.max(this.#now, target);
+    await settle();
+  }
+
+  /**
+   * Fires timers, jumping straight to each one's due time, until none is left and every pending
+   * callback has run. With `external: false` it stops when the next timer is an external one
+   * (an event wait's or approval's timeout), as a conformance driver's auto-advance must. Throws
+   * after an absurd number of turns (a timer that re-arms forever).
+   */
+  async runUntilIdle(options: { readonly external?: boolean } = {}): Promise<void> {
+    await settle();
+    for (let turns = 0; turns < FAKE_CLOCK_MAX_TURNS; turns++) {
+      const next = this.#peek();
+      if (next === undefined || (next.external && options.external === false)) return;
+      this.#pop();
+      this.#now = Math.max(this.#now, next.at);
+      next.fire();
+      await settle();
+    }
+    throw new OpenWorkflowError('INTERNAL_ERROR', 'FakeClock.runUntilIdle: timers never ran out');
+  }
+
+  #peek(): FakeTimer | undefined {
+    let top = this.#heap.peek();
+    while (top?.cancelled) {
+      this.#heap.pop();
+      top = this.#heap.peek();
+    }
+    return top;
+  }
+
+  #pop(): FakeTimer | undefined {
+    return this.#heap.pop();
+  }
+
+  #push(timer: FakeTimer): void {
+    this.#heap.push(timer);
+  }
+}

@@ -1,0 +1,60 @@
+import type { Step, Workflow } from '@openworkflow/schemas';
+import { type StepRecord, stepView } from './step-record.js';
+
+/**
+ * One level of template scope: the roots every template sees (`inputs`, `steps`, `env`, …) and the
+ * step records written at this level. The run has a root frame; loop iterations get a child frame
+ * (a copy of the visible `steps`, so each iteration sees its own inner records); a subworkflow gets
+ * a fresh root frame of its own.
+ */
+/** Which workflow a frame belongs to (the run's, or a subworkflow's) and how deep it is nested. */
+export interface FrameContext {
+  readonly workflow: Workflow;
+  /** 0 for the run's workflow, +1 per subworkflow level. */
+  readonly depth: number;
+}
+
+export class Frame {
+  /** `steps.<id>` views, shared with `scope.steps`. */
+  readonly steps: Record<string, unknown>;
+  /** Records written at this level (for an iteration: by its body), by step id. */
+  readonly records = new Map<string, StepRecord>();
+  readonly kinds = new Map<string, Step['type']>();
+  readonly scope: Readonly<Record<string, unknown>>;
+
+  readonly context: FrameContext;
+
+  constructor(
+    context: FrameContext,
+    roots: Readonly<Record<string, unknown>>,
+    steps: Record<string, unknown> = {},
+  ) {
+    this.context = context;
+    this.steps = steps;
+    this.scope = { ...roots, steps };
+  }
+
+  /** A frame for a loop iteration: sees everything visible here, writes its own records. */
+  iteration(extras: Readonly<Record<string, unknown>>): Frame {
+    return new Frame(this.context, { ...this.scope, ...extras }, { ...this.steps });
+  }
+
+  /** The same records, with extra roots (the `error` root of `catch`/`finally`). */
+  withRoots(extras: Readonly<Record<string, unknown>>): Frame {
+    const frame = Object.create(Frame.prototype) as Frame;
+    Object.assign(frame, {
+      steps: this.steps,
+      records: this.records,
+      kinds: this.kinds,
+      context: this.context,
+      scope: { ...this.scope, ...extras, steps: this.steps },
+    });
+    return frame;
+  }
+
+  publish(id: string, kind: Step['type'], record: StepRecord): void {
+    this.steps[id] = stepView(kind, record);
+    this.records.set(id, record);
+    this.kinds.set(id, kind);
+  }
+}

@@ -1,0 +1,203 @@
+import type { Action, ActionStep, Connector, JsonObject, JsonValue } from '@openworkflow/schemas';
+import { validateJsonSchema } from '@openworkflow/schemas';
+import { type Backend, canonicalBackendName } from './backend.js';
+import { OpenWorkflowError, toOpenWorkflowError } from './errors.js';
+import type { Frame } from './frame.js';
+import type { HandlerExecutor } from './handler.js';
+import { WORK_TRAITS } from './kind-traits.js';
+import type { RunExecution } from './run-execution.js';
+import { validateOutput } from './step-helpers.js';
+import type { StepKind } from './step-kinds.js';
+
+/** A handler failure as a taxonomy error (its own code kept, else `BACKEND_ERROR`). */
+function failedError(thrown: unknown, prepared: PreparedAction, connectorId: string, actionName: string) {
+  return toOpenWorkflowError(thrown, 'BACKEND_ERROR', {
+    backend: prepared.backendName,
+    connector: connectorId,
+    action: actionName,
+    ...(thrown instanceof Error ? { original_error: thrown.message } : {}),
+  });
+}
+
+/** What an action step resolves to once per run: connector, action and where it runs. */
+interface ActionTarget {
+  readonly connector: Connector;
+  readonly action: Action;
+  readonly backendName: string;
+  readonly executor?: HandlerExecutor;
+  readonly backend?: Backend;
+  readonly dryRun: boolean;
+}
+
+function resolveTarget(
+  exec: RunExecution,
+  step: ActionStep,
+  frame: Frame,
+): ActionTarget | Promise<ActionTarget> {
+  const connector = exec.connector(step.connector);
+  return connector instanceof Promise
+    ? connector.then((resolved) => targetOf(exec, step, frame, resolved))
+    : targetOf(exec, step, frame, connector);
+}
+
+function targetOf(
+  exec: RunExecution,
+  step: ActionStep,
+  frame: Frame,
+  connector: Connector | undefined,
+): ActionTarget {
+  if (connector === undefined) {
+    throw new OpenWorkflowError('UNAVAILABLE', `Connector '${step.connector}' is not available`, {
+      details: {
+        connector: step.connector,
+        step_id: step.id,
+        suggestion: 'Register or install the connector before running the workflow',
+      },
+    });
+  }
+  const action = connector.actions.find((candidate) => candidate.name === step.action);
+  if (action === undefined) {
+    throw new OpenWorkflowError('VALIDATION', `Connector '${connector.id}' has no action '${step.action}'`, {
+      details: { field: `${step.id}.action`, constraint: 'exists', connector: connector.id },
+    });
+  }
+  const backendName = canonicalBackendName(
+    step.backend ?? frame.context.workflow.backend ?? exec.services.defaults.backend ?? 'native',
+  );
+  if (exec.dryRun) return { connector, action, backendName, dryRun: true };
+  if (backendName !== 'native') {
+    return {
+      connector,
+      action,
+      backendName,
+      dryRun: false,
+      backend: exec.services.backends.require(backendName, 'action'),
+    };
+  }
+  const executor = exec.services.handlers.get(action.handler.type);
+  if (executor === undefined) {
+    throw new OpenWorkflowError('UNAVAILABLE', `No executor for '${action.handler.type}' handlers`, {
+      details: {
+        handler_type: action.handler.type,
+        connector: connector.id,
+        suggestion: `Register a HandlerExecutor of type '${action.handler.type}' (the SDK registers the built-in ones)`,
+      },
+    });
+  }
+  return { connector, action, backendName, dryRun: false, executor };
+}
+
+/** Renders, defaults and validates one instance's input (loop iterations differ; the target does not). */
+function forInstance(
+  exec: RunExecution,
+  step: ActionStep,
+  frame: Frame,
+  target: ActionTarget,
+): PreparedAction {
+  const { connector, action } = target;
+  let input = exec.renderIn(frame, step.input as JsonObject, `${step.id}.input`) as JsonObject;
+  if (action.input !== undefined) {
+    const checked = validateJsonSchema(action.input, input, { applyDefaults: true });
+    if (!checked.valid) {
+      const issue = checked.issues[0]!;
+      throw new OpenWorkflowError(
+        'VALIDATION',
+        `Invalid input for ${connector.name}.${action.name}: ${issue.field} ${issue.message}`,
+        {
+          details: {
+            field: issue.field,
+            constraint: issue.keyword,
+            pointer: issue.pointer,
+            step_id: step.id,
+          },
+        },
+      );
+    }
+    input = checked.value as JsonObject;
+  }
+  const prepared: { -readonly [K in keyof PreparedAction]: PreparedAction[K] } = {
+    connector,
+    action,
+    input,
+    backendName: target.backendName,
+  };
+  if (target.dryRun) {
+    const mocked = frame.context.workflow.testing?.dryRun?.mockData;
+    const byAction = mocked?.[connector.id] ?? mocked?.[step.connector];
+    prepared.mock = {
+      output: byAction !== undefined && Object.hasOwn(byAction, action.name) ? byAction[action.name]! : null,
+    };
+  }
+  if (target.executor !== undefined) prepared.executor = target.executor;
+  if (target.backend !== undefined) prepared.backend = target.backend;
+  return prepared;
+}
+
+interface PreparedAction {
+  readonly connector: Connector;
+  readonly action: Action;
+  readonly input: JsonObject;
+  readonly backendName: string;
+  readonly executor?: HandlerExecutor;
+  readonly backend?: Backend;
+  /** Dry run: the mocked output (handlers are never called). */
+  readonly mock?: { readonly output: JsonValue };
+}
+
+/**
+ * A connector action: resolve connector and action, render the input, apply the action's input
+ * schema defaults and validate, then run it on the handler executor of its handler type (or on
+ * the step's backend). All of that happens once; only the handler call is retried.
+ */
+export const actionKind: StepKind<ActionStep> = {
+  ...WORK_TRAITS,
+
+  prepare(exec, step, frame): PreparedAction | Promise<PreparedAction> {
+    let target = exec.memo.get(step) as ActionTarget | Promise<ActionTarget> | undefined;
+    if (target === undefined) {
+      target = resolveTarget(exec, step, frame);
+      exec.memo.set(step, target);
+    }
+    return target instanceof Promise
+      ? target.then((resolved) => forInstance(exec, step, frame, resolved))
+      : forInstance(exec, step, frame, target);
+  },
+
+  attemptLimitMs(_exec, _step, prepared) {
+    const { connector, action } = prepared as PreparedAction;
+    const handler = action.handler as { readonly timeoutMs?: number };
+    return handler.timeoutMs === undefined
+      ? connector.runtime.timeoutMs
+      : Math.min(handler.timeoutMs, connector.runtime.timeoutMs);
+  },
+
+  // Not `async`: one promise per call instead of two on the hottest path of the engine.
+  execute(exec, call) {
+    const prepared = call.prepared as PreparedAction;
+    if (prepared.mock !== undefined) return Promise.resolve(prepared.mock.output);
+    const { connector, action, input } = prepared;
+    const failed = (thrown: unknown): never => {
+      throw failedError(thrown, prepared, connector.id, action.name);
+    };
+    const finished = (value: JsonValue | undefined): JsonValue => {
+      const output = value === undefined ? null : value;
+      if (exec.services.strictOutputs && action.output !== undefined) {
+        return validateOutput(action.output, output, `${connector.name}.${action.name} output`);
+      }
+      return output;
+    };
+    let pending: Promise<JsonValue>;
+    try {
+      pending =
+        prepared.backend !== undefined
+          ? prepared.backend.execute(
+              { kind: 'action', connector, action, input },
+              exec.backendContext(call, prepared.backendName),
+            )
+          : prepared.executor!.execute({ connector, action, input, context: exec.handlerContext(call) });
+    } catch (thrown) {
+      return Promise.reject(failedError(thrown, prepared, connector.id, action.name));
+    }
+    return pending.then(finished, failed);
+  },
+};
