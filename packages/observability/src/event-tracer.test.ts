@@ -191,9 +191,9 @@ describe('createEventTracer with the OpenTelemetry SDK', () => {
     const tracer = createEventTracer({ tracer: provider.getTracer('off') });
     const stream = logicWorkflowStream();
     for (const event of stream.events.slice(0, 2)) tracer.observe(event);
-    expect(
-      tracer.traceHeaders({ runId: 'run-1', idempotencyKey: 'run-1:fetch' }).traceparent ?? '-00',
-    ).toMatch(/-00$/);
+    expect(tracer.traceHeaders({ runId: 'run-1', idempotencyKey: 'run-1:fetch' }).traceparent).toMatch(
+      /^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/,
+    );
     for (const event of stream.events.slice(2)) tracer.observe(event);
     expect(exporter.getFinishedSpans()).toEqual([]);
   });

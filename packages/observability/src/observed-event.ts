@@ -1,21 +1,13 @@
+import type { RunEvent } from '@openworkflow/core';
+
 /**
- * The run event as this package reads it: a structural copy of `@openworkflow/core`'s `RunEvent`
- * (spec/events.md), so observers work with any engine that emits that envelope.
+ * The run event as this package reads it: `@openworkflow/core`'s `RunEvent` (spec/events.md) with
+ * any `type` and any JSON-like `data`, since consumers must ignore types they do not know.
  */
-export interface ObservedEvent {
-  readonly sequence: number;
+export type ObservedEvent = Omit<RunEvent, 'type' | 'data'> & {
   readonly type: string;
-  readonly runId: string;
-  readonly stepId?: string;
-  readonly path?: string;
-  readonly attempt?: number;
-  /** Epoch milliseconds on the engine's clock. */
-  readonly time: number;
   readonly data: Readonly<Record<string, unknown>>;
-  readonly correlation_id: string;
-  readonly causation_id: string | null;
-  readonly request_id: string;
-}
+};
 
 /** Anything that consumes events; observers must never throw into the engine. */
 export type EventObserver = (event: ObservedEvent) => void;

@@ -14,7 +14,7 @@ export {
 } from './cached-provider.js';
 export { ChainSecretsProvider } from './chain-provider.js';
 export { secretVariants } from './encodings.js';
-export type { RedactableEvent, SecretSource, SecretSourceContext } from './engine-hooks.js';
+export type { RedactableEvent, SecretSourceContext } from './engine-hooks.js';
 export { EnvSecretsProvider, type EnvSecretsProviderOptions } from './env-provider.js';
 export { findSecretExposures, guardOutput, type OutputOwner, type SecretExposure } from './exposure.js';
 export { FileSecretsProvider, type FileSecretsProviderOptions } from './file-provider.js';

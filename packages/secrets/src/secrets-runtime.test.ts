@@ -122,7 +122,9 @@ describe('createSecretsRuntime', () => {
       type: 'step.completed',
       runId: 'r6',
       stepId: 's',
+      time: 0,
       data: { output: { text: env.GITHUB_TOKEN } },
+      correlation_id: 'r6',
       causation_id: null,
       request_id: 'q',
     });

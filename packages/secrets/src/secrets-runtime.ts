@@ -1,5 +1,5 @@
-import { OpenWorkflowError } from '@openworkflow/core';
-import type { RedactableEvent, SecretSource, SecretSourceContext } from './engine-hooks.js';
+import { OpenWorkflowError, type SecretSource } from '@openworkflow/core';
+import type { RedactableEvent, SecretSourceContext } from './engine-hooks.js';
 import { guardOutput } from './exposure.js';
 import { SecretMasker } from './masker.js';
 import { readSecret, type SecretsProvider } from './provider.js';
