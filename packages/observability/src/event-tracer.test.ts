@@ -3,11 +3,11 @@ import {
   AlwaysOffSampler,
   BasicTracerProvider,
   InMemorySpanExporter,
-  type ReadableSpan,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { EventStream, logicWorkflowStream } from '../test/event-stream.js';
+import { LOGIC_WORKFLOW_TREE, spanParents } from '../test/spans.js';
 import { createEventTracer } from './event-tracer.js';
 
 function tracing() {
@@ -17,36 +17,12 @@ function tracing() {
   return { exporter, tracer };
 }
 
-/** `name` → parent span name, over the finished spans. */
-function tree(spans: readonly ReadableSpan[]): Record<string, string | null> {
-  const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
-  return Object.fromEntries(
-    spans.map((span) => [
-      `${span.name} [${span.attributes['step.path'] ?? 'run'}]`,
-      span.parentSpanContext === undefined
-        ? null
-        : (byId.get(span.parentSpanContext.spanId)?.name ?? 'missing'),
-    ]),
-  );
-}
-
 describe('createEventTracer with the OpenTelemetry SDK', () => {
   it('builds the span tree of a workflow with if, forEach and parallel', () => {
     const { exporter, tracer } = tracing();
     for (const event of logicWorkflowStream().events) tracer.observe(event);
     const spans = exporter.getFinishedSpans();
-    expect(tree(spans)).toEqual({
-      'workflow.run pipeline [run]': null,
-      'step fetch [fetch]': 'workflow.run pipeline',
-      'step check [check]': 'workflow.run pipeline',
-      'step notify [check/notify]': 'step check',
-      'step each [each]': 'workflow.run pipeline',
-      'step send [each[0]/send]': 'step each',
-      'step send [each[1]/send]': 'step each',
-      'step fan [fan]': 'workflow.run pipeline',
-      'step ping [fan/ping]': 'step fan',
-      'step pong [fan/pong]': 'step fan',
-    });
+    expect(spanParents(spans)).toEqual(LOGIC_WORKFLOW_TREE);
     const traceIds = new Set(spans.map((span) => span.spanContext().traceId));
     expect(traceIds.size).toBe(1);
   });

@@ -10,6 +10,7 @@ import { createObservability } from '../src/observability.js';
 import type { ObservedEvent } from '../src/observed-event.js';
 import { createRedactingExporter } from '../src/redacting-exporter.js';
 import { EventStream } from './event-stream.js';
+import { spansText } from './spans.js';
 
 const CANARY = 'sk-CANARY-9f8e7d6c5b4a';
 const encodings = [
@@ -125,14 +126,7 @@ describe('canary: a planted secret reaches no sink in any encoding', () => {
       events: JSON.stringify(stored),
       jsonLogs: jsonLines.join(''),
       textLogs: textLines.join(''),
-      spans: JSON.stringify(
-        memory.getFinishedSpans().map((span) => ({
-          name: span.name,
-          attributes: span.attributes,
-          events: span.events,
-          status: span.status,
-        })),
-      ),
+      spans: spansText(memory.getFinishedSpans()),
       metrics: await observability.metrics!.exposition(),
       envelope: JSON.stringify(envelope),
     };

@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
-  type ReadableSpan,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { createEgressGuard, createHttpHandler } from '@openworkflow/backend-native';
@@ -25,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createObservability } from '../src/observability.js';
 import { createRedactingExporter } from '../src/redacting-exporter.js';
 import { parseExposition, sampleValue } from './exposition.js';
+import { LOGIC_WORKFLOW_TREE, spanParents, spansText } from './spans.js';
 
 const CANARY = 'sk-CANARY-engine-5e4d3c2b1a';
 
@@ -152,18 +152,6 @@ async function storedEvents(store: InMemoryRunStore, runId: string): Promise<rea
   return store.readEvents(runId, 0);
 }
 
-function parentNames(spans: readonly ReadableSpan[]): Record<string, string | null> {
-  const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
-  return Object.fromEntries(
-    spans.map((span) => [
-      `${span.name} [${String(span.attributes['step.path'] ?? 'run')}]`,
-      span.parentSpanContext === undefined
-        ? null
-        : (byId.get(span.parentSpanContext.spanId)?.name ?? 'missing'),
-    ]),
-  );
-}
-
 describe('observability and secrets with the real engine', () => {
   it('traces a workflow with if, forEach and parallel as a tree that follows nesting', async () => {
     const { engine, memory, observability } = stack();
@@ -211,18 +199,7 @@ workflows:
     const result = await engine.start(loaded.value![0]!, { items: [1, 2] }).result;
     expect(result.status).toBe('success');
     const spans = memory.getFinishedSpans();
-    expect(parentNames(spans)).toEqual({
-      'workflow.run pipeline [run]': null,
-      'step fetch [fetch]': 'workflow.run pipeline',
-      'step check [check]': 'workflow.run pipeline',
-      'step notify [check/notify]': 'step check',
-      'step each [each]': 'workflow.run pipeline',
-      'step send [each[0]/send]': 'step each',
-      'step send [each[1]/send]': 'step each',
-      'step fan [fan]': 'workflow.run pipeline',
-      'step ping [fan/ping]': 'step fan',
-      'step pong [fan/pong]': 'step fan',
-    });
+    expect(spanParents(spans)).toEqual(LOGIC_WORKFLOW_TREE);
     const attributes = (path: string) =>
       spans.find((span) => span.attributes['step.path'] === path)!.attributes;
     expect(attributes('check')).toMatchObject({
@@ -300,14 +277,7 @@ workflows:
     const sinks: Record<string, string> = {
       events: JSON.stringify(await storedEvents(store, run.id)),
       logs: lines.join(''),
-      spans: JSON.stringify(
-        memory.getFinishedSpans().map((span) => ({
-          name: span.name,
-          attributes: span.attributes,
-          events: span.events,
-          status: span.status,
-        })),
-      ),
+      spans: spansText(memory.getFinishedSpans()),
       metrics: await observability.metrics!.exposition(),
     };
     for (const [sink, text] of Object.entries(sinks)) {

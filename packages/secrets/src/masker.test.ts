@@ -143,7 +143,7 @@ describe('SecretMasker', () => {
           expect(masker.mask(planted)).toContain('[REDACTED:');
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
