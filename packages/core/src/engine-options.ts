@@ -1,4 +1,4 @@
-import type { JsonValue, RetryPolicy, Workflow } from '@openworkflow/schemas';
+import type { JsonObject, JsonValue, RetryPolicy, Workflow } from '@openworkflow/schemas';
 import type { Backend, BackendRegistry } from './backend.js';
 import type { Clock } from './clock.js';
 import type { RunEvent } from './events.js';
@@ -15,10 +15,33 @@ import type { TransformLanguagePlugin } from './transform-languages.js';
  * `SecretAccessor` and the `secrets` template root. Missing names are simply absent.
  */
 export interface SecretSource {
-  resolve(
-    names: readonly string[],
-    context: { readonly runId: string; readonly workflowName: string },
-  ): Promise<Readonly<Record<string, string>>>;
+  resolve(names: readonly string[], context: SecretResolveContext): Promise<Readonly<Record<string, string>>>;
+}
+
+/** Who reads a secret: the workflow's own templates, or a connector's handler config. */
+export type SecretRequester =
+  | { readonly kind: 'workflow'; readonly workflow: string }
+  | { readonly kind: 'connector'; readonly connector: string; readonly workflow: string };
+
+/** What the engine tells a {@link SecretSource} about the run asking. */
+export interface SecretResolveContext {
+  readonly runId: string;
+  readonly workflowName: string;
+  /** `workflow:<ns>/<name>@<version>` when the workflow has a namespace; else its name. */
+  readonly workflowResource: string;
+  /** Per name, every reader: scoped secrets are checked against each one. */
+  readonly requesters: Readonly<Record<string, readonly SecretRequester[]>>;
+}
+
+/**
+ * What may leave a step or a run as output (spec/secrets.md, "Sinks"). `step` sees every leaf
+ * step's output before it is recorded — downstream steps, the result and the event log see what it
+ * returns — and may throw (e.g. `SECRET_EXPOSURE`), which fails the step without retry. `workflow`
+ * does the same for the evaluated `outputs`.
+ */
+export interface OutputPolicy {
+  step?(stepId: string, output: JsonValue): JsonValue;
+  workflow?(workflowName: string, outputs: JsonObject): JsonObject;
 }
 
 /** An approval a run is waiting for (the `approval` extension step). */
@@ -94,6 +117,8 @@ export interface EngineOptions {
   readonly transforms?: Readonly<Record<string, TransformLanguagePlugin>>;
   readonly approvals?: ApprovalHooks;
   readonly redact?: RedactHook;
+  /** Masks or refuses secret material in step and workflow outputs (the secrets package's policy). */
+  readonly outputPolicy?: OutputPolicy;
   /** Validate action outputs against the action's `output` schema (`VALIDATION` on mismatch). */
   readonly strictOutputs?: boolean;
   /** This engine's lease owner id. Default: a generated id. */

@@ -84,6 +84,7 @@ export class Engine {
       transforms: options.transforms ?? {},
       approvals: options.approvals,
       redact: options.redact,
+      outputPolicy: options.outputPolicy,
       strictOutputs: options.strictOutputs ?? false,
       owner: options.owner ?? `engine-${idGenerator()}`,
     };

@@ -17,7 +17,10 @@ export type {
   EngineDefaults,
   EngineOptions,
   InterruptDecision,
+  OutputPolicy,
   RedactHook,
+  SecretRequester,
+  SecretResolveContext,
   SecretSource,
   StartOptions,
 } from './engine-options.js';

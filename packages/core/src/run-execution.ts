@@ -7,7 +7,9 @@ import type {
   ApprovalHooks,
   EngineDefaults,
   InterruptDecision,
+  OutputPolicy,
   RedactHook,
+  SecretRequester,
   SecretSource,
 } from './engine-options.js';
 import { OpenWorkflowError, toOpenWorkflowError } from './errors.js';
@@ -69,6 +71,7 @@ export interface ExecutionServices {
   readonly transforms: Readonly<Record<string, TransformLanguagePlugin>>;
   readonly approvals: ApprovalHooks | undefined;
   readonly redact: RedactHook | undefined;
+  readonly outputPolicy: OutputPolicy | undefined;
   readonly strictOutputs: boolean;
   readonly owner: string;
 }
@@ -114,6 +117,17 @@ interface SignalWaiter {
 }
 
 const HALTED = 'RUN_HALTED';
+
+/** `secrets.NAME` anywhere in a handler config, or a bare `${NAME}`. */
+const HANDLER_SECRET_REFERENCE = /secrets\.([A-Za-z_][A-Za-z0-9_]*)|\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}/g;
+
+function sameRequester(a: SecretRequester, b: SecretRequester): boolean {
+  return (
+    a.kind === b.kind &&
+    a.workflow === b.workflow &&
+    (a.kind === 'workflow' || a.connector === (b as typeof a).connector)
+  );
+}
 
 function joinPath(prefix: string, id: string): string {
   return prefix === '' ? id : `${prefix}/${id}`;
@@ -303,7 +317,12 @@ export class RunExecution {
     } catch (error) {
       return this.#finish('failed', toOpenWorkflowError(error, 'VALIDATION'), {}, {});
     }
-    await this.#loadSecrets();
+    try {
+      await this.#loadSecrets();
+    } catch (error) {
+      // A secret the run may not read, or a provider that failed: the run fails before any step.
+      return this.#finish('failed', toOpenWorkflowError(error, 'INTERNAL_ERROR'), {}, {});
+    }
     const root = new Frame({ workflow: this.workflow, depth: 0 }, this.rootScope(resolved, trigger));
 
     if (terminal !== undefined) {
@@ -326,6 +345,8 @@ export class RunExecution {
     let outputs: JsonObject = {};
     try {
       outputs = this.evaluateOutputs(this.workflow, root);
+      const policy = this.services.outputPolicy?.workflow;
+      if (policy !== undefined) outputs = policy(this.workflow.name, outputs);
     } catch (outputError) {
       if (status === 'success') {
         status = 'failed';
@@ -389,22 +410,34 @@ export class RunExecution {
   async #loadSecrets(): Promise<void> {
     const source = this.services.secrets;
     if (source === undefined) return;
-    const names = new Set<string>();
+    const workflowResource = this.workflow.id ?? this.workflow.name;
+    const requesters = new Map<string, SecretRequester[]>();
+    const need = (name: string, requester: SecretRequester) => {
+      const list = requesters.get(name);
+      if (list === undefined) requesters.set(name, [requester]);
+      else if (!list.some((known) => sameRequester(known, requester))) list.push(requester);
+    };
     const visit = (workflow: Workflow) => {
-      for (const name of referencedSecretNames(workflow.steps)) names.add(name);
+      const requester: SecretRequester = { kind: 'workflow', workflow: workflow.id ?? workflow.name };
+      for (const name of referencedSecretNames(workflow.steps)) need(name, requester);
       for (const name of referencedSecretNames(
         Object.values(workflow.outputs).map((output) => output.value),
       )) {
-        names.add(name);
+        need(name, requester);
       }
     };
     visit(this.workflow);
     for (const sibling of this.siblings) visit(sibling);
-    for (const name of await this.#handlerSecretNames()) names.add(name);
-    if (names.size === 0) return;
-    const values = await source.resolve([...names].sort(), {
+    for (const [name, connector] of await this.#handlerSecretNames()) {
+      need(name, { kind: 'connector', connector, workflow: workflowResource });
+    }
+    if (requesters.size === 0) return;
+    const names = [...requesters.keys()].sort();
+    const values = await source.resolve(names, {
       runId: this.runId,
       workflowName: this.workflow.name,
+      workflowResource,
+      requesters: Object.fromEntries(requesters),
     });
     this.#secretValues = values;
     this.#secretAccessor = {
@@ -414,11 +447,15 @@ export class RunExecution {
     };
   }
 
-  /** Secret names referenced by the handler configs (`${secrets.X}`) of connectors this run uses. */
-  async #handlerSecretNames(): Promise<string[]> {
+  /**
+   * `[secret name, connector id]` for every secret the handler configs of this run's connectors
+   * may read: `${secrets.X}`, `{{ secrets.X }}` and bare `${X}` (which reads a secret before the
+   * environment, so it is asked for; a provider without it leaves the environment to answer).
+   */
+  async #handlerSecretNames(): Promise<Array<[string, string]>> {
     const resolver = this.services.connectors;
     if (resolver === undefined) return [];
-    const names: string[] = [];
+    const found: Array<[string, string]> = [];
     const seen = new Set<string>();
     const visitSteps = async (steps: readonly Step[]): Promise<void> => {
       for (const step of steps) {
@@ -427,14 +464,16 @@ export class RunExecution {
           const connector = await resolver(step.connector);
           if (connector !== undefined) {
             const text = JSON.stringify(connector.actions.map((action) => action.handler));
-            for (const match of text.matchAll(/secrets\.([A-Za-z_][A-Za-z0-9_]*)/g)) names.push(match[1]!);
+            for (const match of text.matchAll(HANDLER_SECRET_REFERENCE)) {
+              found.push([(match[1] ?? match[2])!, connector.id]);
+            }
           }
         }
         for (const child of childBlocks(step)) await visitSteps(child);
       }
     };
     await visitSteps(this.workflow.steps);
-    return names;
+    return found;
   }
 
   /** The template roots of a workflow frame. Secrets appear only as resolved names. */
@@ -858,6 +897,7 @@ export class RunExecution {
         if (limit !== undefined) call.deadline = limit.deadline;
         let output = await this.#attempt(kind, call, limit);
         output = this.#checkGuardrails(step, output);
+        if (kind.leaf) output = this.#applyStepPolicy(step, output);
         // A block that retries itself (`try`) reports its own attempt count.
         const attempts = kind.ownRetry === true ? ownAttempts(output, attempt) : attempt;
         return this.#endInstance(
@@ -1068,6 +1108,11 @@ export class RunExecution {
     if (guard !== undefined) limit = limit === undefined ? guard : Math.min(limit, guard);
     if (limit !== undefined && capped) limit = Math.min(limit, this.services.limits.maxTimeoutMs);
     return limit;
+  }
+
+  #applyStepPolicy(step: Step, output: JsonValue): JsonValue {
+    const policy = this.services.outputPolicy?.step;
+    return policy === undefined ? output : policy(step.id, output);
   }
 
   #checkGuardrails(step: Step, output: JsonValue): JsonValue {

@@ -1,4 +1,4 @@
-import { OpenWorkflowError, type SecretSource } from '@openworkflow/core';
+import { OpenWorkflowError, type OutputPolicy, type SecretSource } from '@openworkflow/core';
 import type { RedactableEvent, SecretSourceContext } from './engine-hooks.js';
 import { guardOutput } from './exposure.js';
 import { SecretMasker } from './masker.js';
@@ -35,14 +35,12 @@ export interface SecretsRuntimeOptions {
 }
 
 /**
- * What the engine passes to `resolve`, plus what a richer engine may add: the workflow's resource
- * id and, per name, who reads it. Without `requesters` every name counts as read by the workflow's
- * own templates, which is the stricter reading for connector-scoped secrets.
+ * What the engine passes to `resolve`: the run, the workflow's resource id and, per name, who
+ * reads it. Callers outside the engine may leave out the last two; then every name counts as read
+ * by the workflow's own templates, which is the stricter reading for connector-scoped secrets.
  */
-export interface SecretResolveContext extends SecretSourceContext {
-  readonly workflowResource?: string;
-  readonly requesters?: Readonly<Record<string, readonly SecretRequester[]>>;
-}
+export type SecretResolveContext = Omit<SecretSourceContext, 'workflowResource' | 'requesters'> &
+  Partial<Pick<SecretSourceContext, 'workflowResource' | 'requesters'>>;
 
 /** One audited access decision. */
 export interface SecretAccessRecord {
@@ -73,6 +71,8 @@ export interface SecretsRuntime {
   guardStepOutput<T>(stepId: string, output: T): T;
   /** The output policy for a workflow's `outputs`. */
   guardWorkflowOutputs<T>(workflowName: string, outputs: T): T;
+  /** `EngineOptions.outputPolicy`: both guards, so live results and downstream steps see masked values. */
+  readonly outputPolicy: OutputPolicy;
   /** One scope-checked read for a requester, as a `Secret` that never prints its value. */
   read(
     name: string,
@@ -181,15 +181,20 @@ export function createSecretsRuntime(
     },
   };
 
+  const guardStepOutput = <T>(stepId: string, output: T): T =>
+    guardOutput({ step: stepId }, output, redactor, { blockOnExposure });
+  const guardWorkflowOutputs = <T>(workflowName: string, outputs: T): T =>
+    guardOutput({ workflow: workflowName }, outputs, redactor, { blockOnExposure });
+
   return {
     source,
     redact: redactor.event,
     masker,
     redactor,
     blockOnExposure,
-    guardStepOutput: (stepId, output) => guardOutput({ step: stepId }, output, redactor, { blockOnExposure }),
-    guardWorkflowOutputs: (workflowName, outputs) =>
-      guardOutput({ workflow: workflowName }, outputs, redactor, { blockOnExposure }),
+    guardStepOutput,
+    guardWorkflowOutputs,
+    outputPolicy: { step: guardStepOutput, workflow: guardWorkflowOutputs },
     async read(name, requester, context = {}) {
       authorize(name, requester, context.runId);
       const value = await fetch(name, requester, context.runId);
