@@ -649,7 +649,7 @@ export class RunExecution {
    * the loop (`for_each`) or a single instance with retries and timeouts. Publishes the record.
    * In replay, an instance the log does not know returns `undefined` (it never ran).
    */
-  async runStep(
+  runStep(
     step: Step,
     frame: Frame,
     prefix: string,
@@ -659,45 +659,54 @@ export class RunExecution {
   ): Promise<StepRecord | undefined> {
     const path = joinPath(prefix, step.id);
     const recorded = this.journal.instances.get(path)?.terminal;
-    if (recorded !== undefined) {
-      if (recorded.status !== 'skipped') {
-        if (step.loop !== undefined) await this.#runLoop(step, frame, path, scope, true, cause);
-        else await this.#replayInstance(step, frame, path, recorded);
-      }
-      frame.publish(step.id, step.type, recorded);
-      // A handoff that ended the run must end it again when the run is resumed.
-      if (step.type === 'handoff' && !step.resumeAfter && recorded.status === 'success') this.requestEnd();
-      return recorded;
-    }
-    if (replay) return undefined;
-    let record: StepRecord;
+    if (recorded !== undefined) return this.#restoreStep(step, frame, path, scope, recorded, cause);
+    if (replay) return Promise.resolve(undefined);
     if (step.condition !== undefined && step.type !== 'if') {
-      let holds: boolean;
+      let record: StepRecord | undefined;
       try {
-        holds = testCondition(step.condition, frame.scope, `${step.id}.condition`);
+        if (!testCondition(step.condition, frame.scope, `${step.id}.condition`)) {
+          record = { status: 'skipped', output: null, attempts: 0, durationMs: 0 };
+          this.emit('step.skipped', {
+            stepId: step.id,
+            path,
+            data: { kind: step.type, output: null, attempts: 0, durationMs: 0, reason: 'condition' },
+            causationId: cause,
+          });
+        }
       } catch (error) {
         record = this.#failWithoutAttempt(step, path, toOpenWorkflowError(error, 'VALIDATION'), cause);
-        frame.publish(step.id, step.type, record);
-        return record;
       }
-      if (!holds) {
-        record = { status: 'skipped', output: null, attempts: 0, durationMs: 0 };
-        this.emit('step.skipped', {
-          stepId: step.id,
-          path,
-          data: { kind: step.type, output: null, attempts: 0, durationMs: 0, reason: 'condition' },
-          causationId: cause,
-        });
+      if (record !== undefined) {
         frame.publish(step.id, step.type, record);
-        return record;
+        return Promise.resolve(record);
       }
     }
-    const ran =
-      step.loop === undefined
-        ? await this.runInstance(step, frame, path, scope, cause)
-        : await this.#runLoop(step, frame, path, scope, false, cause);
-    if (ran !== undefined) frame.publish(step.id, step.type, ran);
-    return ran;
+    // Not `async`: the common case hands back the instance's own promise, which publishes the
+    // record itself — one promise and one turn fewer per step.
+    if (step.loop === undefined) return this.runInstance(step, frame, path, scope, cause, true);
+    return this.#runLoop(step, frame, path, scope, false, cause).then((ran) => {
+      if (ran !== undefined) frame.publish(step.id, step.type, ran);
+      return ran;
+    });
+  }
+
+  /** A step the log already has an outcome for: restore its children, publish the record. */
+  async #restoreStep(
+    step: Step,
+    frame: Frame,
+    path: string,
+    scope: CancelScope,
+    recorded: StepRecord,
+    cause: string | null,
+  ): Promise<StepRecord> {
+    if (recorded.status !== 'skipped') {
+      if (step.loop !== undefined) await this.#runLoop(step, frame, path, scope, true, cause);
+      else await this.#replayInstance(step, frame, path, recorded);
+    }
+    frame.publish(step.id, step.type, recorded);
+    // A handoff that ended the run must end it again when the run is resumed.
+    if (step.type === 'handoff' && !step.resumeAfter && recorded.status === 'success') this.requestEnd();
+    return recorded;
   }
 
   async #replayInstance(step: Step, frame: Frame, path: string, recorded: StepRecord): Promise<void> {
@@ -826,6 +835,8 @@ export class RunExecution {
     path: string,
     scope: CancelScope,
     cause: string | null,
+    /** Publish the record in `frame` (a whole step, not one iteration of a loop). */
+    publish = false,
   ): Promise<StepRecord> {
     const kind = KINDS[step.type];
     const history = this.journal.instances.get(path);
@@ -841,7 +852,12 @@ export class RunExecution {
         try {
           await this.sleepUntil(history.retryAt, scope);
         } catch {
-          return this.#endInstance(step, path, startedAt, attempt, null, scope.error(), scope, cause);
+          return this.#published(
+            publish,
+            frame,
+            step,
+            this.#endInstance(step, path, startedAt, attempt, null, scope.error(), scope, cause),
+          );
         }
       } else {
         attempt -= 1;
@@ -874,7 +890,12 @@ export class RunExecution {
           prepared = pending instanceof Promise ? await pending : pending;
         } catch (error) {
           const failure = toOpenWorkflowError(error, 'INTERNAL_ERROR');
-          return this.#endInstance(step, path, startedAt, attempt, null, failure, scope, attemptCause);
+          return this.#published(
+            publish,
+            frame,
+            step,
+            this.#endInstance(step, path, startedAt, attempt, null, failure, scope, attemptCause),
+          );
         }
       }
       const attemptStart = this.clock.now();
@@ -900,16 +921,11 @@ export class RunExecution {
         if (kind.leaf) output = this.#applyStepPolicy(step, output);
         // A block that retries itself (`try`) reports its own attempt count.
         const attempts = kind.ownRetry === true ? ownAttempts(output, attempt) : attempt;
-        return this.#endInstance(
+        return this.#published(
+          publish,
+          frame,
           step,
-          path,
-          startedAt,
-          attempts,
-          output,
-          undefined,
-          scope,
-          attemptCause,
-          attempt,
+          this.#endInstance(step, path, startedAt, attempts, output, undefined, scope, attemptCause, attempt),
         );
       } catch (error) {
         failure = scope.aborted ? scope.error() : toOpenWorkflowError(error);
@@ -942,21 +958,22 @@ export class RunExecution {
           try {
             await this.sleepUntil(retryAt, scope);
           } catch {
-            return this.#endInstance(
+            return this.#published(
+              publish,
+              frame,
               step,
-              path,
-              startedAt,
-              attempt,
-              null,
-              scope.error(),
-              scope,
-              attemptCause,
+              this.#endInstance(step, path, startedAt, attempt, null, scope.error(), scope, attemptCause),
             );
           }
           continue;
         }
       }
-      return this.#endInstance(step, path, startedAt, attempt, null, failure, scope, attemptCause);
+      return this.#published(
+        publish,
+        frame,
+        step,
+        this.#endInstance(step, path, startedAt, attempt, null, failure, scope, attemptCause),
+      );
     }
   }
 
@@ -1021,18 +1038,13 @@ export class RunExecution {
         return output;
       }
       // A leaf races its own abort: a handler that ignores its signal cannot hold the run.
+      // The listener needs no unregistering: the attempt's scope is disposed right below, and a
+      // late abort only rejects an already settled promise.
       return await new Promise<JsonValue>((resolve, reject) => {
-        const off = scope.onAbort(() => reject(scope.error()));
-        kind.execute(this, call).then(
-          (output) => {
-            off();
-            resolve(output);
-          },
-          (error: unknown) => {
-            off();
-            reject(scope.aborted ? scope.error() : error);
-          },
-        );
+        scope.listen(() => reject(scope.error()));
+        kind
+          .execute(this, call)
+          .then(resolve, (error: unknown) => reject(scope.aborted ? scope.error() : error));
       });
     } finally {
       if (timer !== undefined) this.#deadlines.remove(timer);
@@ -1041,6 +1053,12 @@ export class RunExecution {
       permits?.release();
       if (this.#externalWaits > 0) this.#scheduleSuspendCheck();
     }
+  }
+
+  /** Publishes an instance's record in its frame when it stands for the whole step. */
+  #published(publish: boolean, frame: Frame, step: Step, record: StepRecord): StepRecord {
+    if (publish) frame.publish(step.id, step.type, record);
+    return record;
   }
 
   #endInstance(
