@@ -142,6 +142,13 @@ function isoTime(ms: number): string {
  * is empty; on resume it holds what happened before, and every instance whose outcome is recorded
  * returns that outcome instead of running again (spec/events.md, "Resume").
  */
+/** The binding time limit of one attempt. */
+interface AttemptLimit {
+  readonly deadline: number;
+  readonly limitMs: number;
+  readonly from: number;
+}
+
 export class RunExecution {
   readonly journal: Journal;
   readonly writer: EventWriter;
@@ -986,7 +993,7 @@ export class RunExecution {
     attemptStart: number,
     stepDeadline: number | undefined,
     stepLimit: number | undefined,
-  ): { readonly deadline: number; readonly limitMs: number; readonly from: number } | undefined {
+  ): AttemptLimit | undefined {
     let limit =
       stepDeadline === undefined || stepLimit === undefined
         ? undefined
@@ -1002,57 +1009,105 @@ export class RunExecution {
   }
 
   /** Executes one attempt of a kind under its deadline, holding a concurrency permit for leaves. */
-  async #attempt(
+  #attempt(
     kind: (typeof KINDS)[Step['type']],
     call: StepCall,
-    limit: { readonly deadline: number; readonly limitMs: number; readonly from: number } | undefined,
+    limit: AttemptLimit | undefined,
   ): Promise<JsonValue> {
     const permits = kind.permit ? this.#permits : undefined;
-    if (permits !== undefined) await permits.acquire(call.scope);
+    if (permits === undefined) return this.#attemptHolding(kind, call, limit, undefined);
+    if (call.scope.aborted) return Promise.reject(call.scope.error());
+    if (permits.tryAcquire()) return this.#attemptHolding(kind, call, limit, permits);
+    return permits.acquire(call.scope).then(() => this.#attemptHolding(kind, call, limit, permits));
+  }
+
+  /**
+   * One attempt once it holds its permit (if it needs one). Not `async`: a leaf's attempt is one
+   * promise that races the handler against the attempt's abort and cleans up exactly once.
+   */
+  #attemptHolding(
+    kind: (typeof KINDS)[Step['type']],
+    call: StepCall,
+    limit: AttemptLimit | undefined,
+    permits: Semaphore | undefined,
+  ): Promise<JsonValue> {
     // Only real work keeps a run from counting as suspended; waits and blocks do not.
     const busy = kind.permit;
     if (busy) this.#busy++;
     const scope = call.scope;
-    let timer: ReturnType<DeadlineQueue['add']> | undefined;
-    if (limit !== undefined) {
-      timer = this.#deadlines.add(limit.deadline, () =>
-        scope.abort(
-          new OpenWorkflowError(
-            'TIMEOUT',
-            `Step '${call.step.id}' exceeded its timeout of ${limit.limitMs} ms`,
-            {
-              details: {
-                timeout_ms: limit.limitMs,
-                elapsed_ms: this.clock.now() - limit.from,
-                step_id: call.step.id,
-              },
-            },
-          ),
-        ),
-      );
-    }
-    try {
-      if (!kind.leaf) {
-        const output = await kind.execute(this, call);
-        if (scope.aborted) throw scope.error();
-        return output;
-      }
-      // A leaf races its own abort: a handler that ignores its signal cannot hold the run.
-      // The listener needs no unregistering: the attempt's scope is disposed right below, and a
-      // late abort only rejects an already settled promise.
-      return await new Promise<JsonValue>((resolve, reject) => {
-        scope.listen(() => reject(scope.error()));
-        kind
-          .execute(this, call)
-          .then(resolve, (error: unknown) => reject(scope.aborted ? scope.error() : error));
-      });
-    } finally {
+    const timer = limit === undefined ? undefined : this.#armAttemptLimit(call, limit);
+    let cleaned = false;
+    const cleanup = (): void => {
+      if (cleaned) return;
+      cleaned = true;
       if (timer !== undefined) this.#deadlines.remove(timer);
       scope.dispose();
       if (busy) this.#busy--;
       permits?.release();
       if (this.#externalWaits > 0) this.#scheduleSuspendCheck();
+    };
+    if (!kind.leaf) {
+      let pending: Promise<JsonValue>;
+      try {
+        pending = kind.execute(this, call);
+      } catch (error) {
+        cleanup();
+        return Promise.reject(error);
+      }
+      return pending.then(
+        (output) => {
+          cleanup();
+          if (scope.aborted) throw scope.error();
+          return output;
+        },
+        (error: unknown) => {
+          cleanup();
+          throw error;
+        },
+      );
     }
+    // A leaf races its own abort: a handler that ignores its signal cannot hold the run. The
+    // abort listener needs no unregistering: `cleanup` disposes the attempt's scope.
+    return new Promise<JsonValue>((resolve, reject) => {
+      scope.listen(() => {
+        cleanup();
+        reject(scope.error());
+      });
+      try {
+        kind.execute(this, call).then(
+          (output) => {
+            cleanup();
+            resolve(output);
+          },
+          (error: unknown) => {
+            cleanup();
+            reject(scope.aborted ? scope.error() : error);
+          },
+        );
+      } catch (error) {
+        cleanup();
+        reject(error);
+      }
+    });
+  }
+
+  #armAttemptLimit(call: StepCall, limit: AttemptLimit): ReturnType<DeadlineQueue['add']> {
+    const scope = call.scope;
+    return this.#deadlines.add(limit.deadline, () =>
+      scope.abort(
+        new OpenWorkflowError(
+          'TIMEOUT',
+          `Step '${call.step.id}' exceeded its timeout of ${limit.limitMs} ms`,
+          {
+            details: {
+              timeout_ms: limit.limitMs,
+              elapsed_ms: this.clock.now() - limit.from,
+              step_id: call.step.id,
+            },
+          },
+        ),
+      ),
+    );
   }
 
   /** Publishes an instance's record in its frame when it stands for the whole step. */
