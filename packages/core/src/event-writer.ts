@@ -6,6 +6,8 @@ import type { RunStore } from './run-store.js';
 
 /** The fields a producer chooses; the writer fills in sequence, time, run and correlation ids. */
 export interface EventDraft {
+  /** The event's time when the producer has just read the clock (saves a second read). */
+  readonly time?: number;
   readonly stepId?: string;
   readonly path?: string;
   readonly attempt?: number;
@@ -68,7 +70,7 @@ export class EventWriter {
       sequence: this.#next,
       type,
       runId: this.runId,
-      time: this.clock.now(),
+      time: draft.time ?? this.clock.now(),
       data: draft.data,
       correlation_id: this.runId,
       causation_id: draft.causationId,

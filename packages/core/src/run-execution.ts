@@ -876,10 +876,16 @@ export class RunExecution {
     // never retried: what they fail on cannot change between attempts.
     let prepared: unknown;
     let needsPrepare = kind.prepare !== undefined;
+    // A fresh instance's first attempt starts when the instance does: no second clock read.
+    let freshStart = history === undefined ? startedAt : undefined;
 
     for (;;) {
       attempt++;
+      // One clock read serves the event and the attempt's start unless preparing had to wait.
+      let attemptStart = freshStart ?? this.clock.now();
+      freshStart = undefined;
       const startedEvent = this.emit('step.started', {
+        time: attemptStart,
         stepId: step.id,
         path,
         attempt,
@@ -894,7 +900,12 @@ export class RunExecution {
         needsPrepare = false;
         try {
           const pending = kind.prepare!(this, step, frame);
-          prepared = pending instanceof Promise ? await pending : pending;
+          if (pending instanceof Promise) {
+            prepared = await pending;
+            attemptStart = this.clock.now();
+          } else {
+            prepared = pending;
+          }
         } catch (error) {
           const failure = toOpenWorkflowError(error, 'INTERNAL_ERROR');
           return this.#published(
@@ -905,7 +916,6 @@ export class RunExecution {
           );
         }
       }
-      const attemptStart = this.clock.now();
       let failure: OpenWorkflowError;
       try {
         const limit = this.#attemptLimit(kind, step, prepared, attemptStart, stepDeadline, stepLimit);
@@ -1132,6 +1142,7 @@ export class RunExecution {
     const durationMs = endedAt - startedAt;
     if (error === undefined) {
       this.emit('step.completed', {
+        time: endedAt,
         stepId: step.id,
         path,
         attempt: eventAttempt,
