@@ -26,3 +26,6 @@ export const MAX_INPUT_FILE_BYTES = 1024 * 1024;
 
 /** Rendered values (defaults, outputs) in human output are cut to this many characters. */
 export const MAX_RENDERED_VALUE_LENGTH = 200;
+
+/** One output value printed by `run` is cut to this many characters (`--json` prints it whole). */
+export const MAX_RUN_OUTPUT_LENGTH = 2000;
