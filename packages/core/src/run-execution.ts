@@ -1,5 +1,6 @@
 import type { Connector, JsonObject, JsonValue, RetryPolicy, Step, Workflow } from '@openworkflow/schemas';
 import type { BackendContext, BackendRegistry } from './backend.js';
+import { createBackendContext } from './backend-context.js';
 import { CancelScope } from './cancel-scope.js';
 import type { Clock } from './clock.js';
 import { DeadlineQueue } from './deadline-queue.js';
@@ -161,6 +162,8 @@ export class RunExecution {
   #busy = 0;
   #externalWaits = 0;
   #suspended = false;
+  /** Pause switches of running work attempts (see `pauseAttempt`). */
+  readonly #attemptControls = new WeakMap<StepCall, () => () => void>();
   #suspendCheck: NodeJS.Immediate | undefined;
   #terminalReached = false;
   #endRequested = false;
@@ -511,14 +514,19 @@ export class RunExecution {
     return new AttemptContext(this, call);
   }
 
-  /** The context handed to a backend: the handler context plus the backend's name. */
+  /** The context handed to a backend: the handler context plus the backend's name and services. */
   backendContext(call: StepCall, backend: string): BackendContext {
-    const context = Object.create(this.handlerContext(call)) as {
-      -readonly [K in keyof BackendContext]: BackendContext[K];
-    };
-    context.backend = backend;
-    context.metadata = { path: call.path };
-    return context;
+    return createBackendContext(this, call, backend);
+  }
+
+  /**
+   * Takes a running attempt off the clock (an agent waiting for a person): its time limit stops,
+   * it no longer counts as work (so the run can be `suspended`). The returned function puts it
+   * back with the time it had left.
+   */
+  pauseAttempt(call: StepCall): () => void {
+    const control = this.#attemptControls.get(call);
+    return control === undefined ? () => {} : control();
   }
 
   evaluateOutputs(workflow: Workflow, frame: Frame): JsonObject {
@@ -1014,6 +1022,37 @@ export class RunExecution {
         ),
       );
     }
+    // `paused`: an agent waits for a person (see `pauseAttempt`); `ended`: the attempt is over.
+    const state = { paused: false, ended: false };
+    if (busy) {
+      this.#attemptControls.set(call, () => {
+        if (state.paused || state.ended) return () => {};
+        state.paused = true;
+        this.#busy--;
+        let remaining: number | undefined;
+        if (timer !== undefined && limit !== undefined) {
+          remaining = Math.max(0, limit.deadline - this.clock.now());
+          this.#deadlines.remove(timer);
+          timer = undefined;
+        }
+        return () => {
+          if (!state.paused || state.ended) return;
+          state.paused = false;
+          this.#busy++;
+          if (remaining !== undefined && limit !== undefined && !scope.aborted) {
+            timer = this.#deadlines.add(this.clock.now() + remaining, () =>
+              scope.abort(
+                new OpenWorkflowError(
+                  'TIMEOUT',
+                  `Step '${call.step.id}' exceeded its timeout of ${limit.limitMs} ms`,
+                  { details: { timeout_ms: limit.limitMs, step_id: call.step.id } },
+                ),
+              ),
+            );
+          }
+        };
+      });
+    }
     try {
       if (!kind.leaf) {
         const output = await kind.execute(this, call);
@@ -1036,8 +1075,10 @@ export class RunExecution {
       });
     } finally {
       if (timer !== undefined) this.#deadlines.remove(timer);
+      this.#attemptControls.delete(call);
+      state.ended = true;
       scope.dispose();
-      if (busy) this.#busy--;
+      if (busy && !state.paused) this.#busy--;
       permits?.release();
       if (this.#externalWaits > 0) this.#scheduleSuspendCheck();
     }
