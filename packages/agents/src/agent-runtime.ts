@@ -18,6 +18,8 @@ import type {
   ToolCall,
 } from './model-provider.js';
 import { toolResultText } from './model-provider.js';
+import { createAnthropicProvider } from './providers/anthropic-provider.js';
+import { createOpenAIProvider } from './providers/openai-provider.js';
 import { createScriptedProvider } from './scripted-provider.js';
 import { checkStructuredOutput } from './structured-output.js';
 import { TokenBucket } from './token-bucket.js';
@@ -48,7 +50,10 @@ export interface ModelPrice {
 
 /** Options of {@link AgentRuntime}. */
 export interface AgentRuntimeOptions {
-  /** Model providers by `model.provider`; a scripted provider named `scripted` is always there. */
+  /**
+   * Model providers by `model.provider`. `scripted`, `openai` and `anthropic` are always there
+   * (the last two need their SDK installed); these replace them by name.
+   */
   readonly providers?: readonly ModelProvider[];
   /** Prices by `<provider>/<model>` or `<model>`, for the cost in `agent.usage` and `maxCost`. */
   readonly pricing?: Readonly<Record<string, ModelPrice>>;
@@ -120,6 +125,9 @@ export class AgentRuntime {
 
   constructor(options: AgentRuntimeOptions = {}) {
     this.#providers.set('scripted', createScriptedProvider());
+    // The SDK-backed providers cost nothing until used: they import their SDK on the first call.
+    this.#providers.set('openai', createOpenAIProvider());
+    this.#providers.set('anthropic', createAnthropicProvider());
     for (const provider of options.providers ?? []) this.#providers.set(provider.name, provider);
     this.#pricing = options.pricing ?? {};
     this.#credentials = options.credentials;
