@@ -90,7 +90,8 @@ interface LoopState {
   usedFallback: boolean;
 }
 
-function settingsOf(agent: Agent): ModelSettings {
+/** The sampling settings of an agent's `model` block. */
+export function settingsOf(agent: Agent): ModelSettings {
   const { temperature, maxTokens, topP, topK, presencePenalty, frequencyPenalty, stopSequences } =
     agent.model;
   const settings: { -readonly [K in keyof ModelSettings]: ModelSettings[K] } = {};
@@ -137,6 +138,16 @@ export class AgentRuntime {
   registerProvider(provider: ModelProvider): this {
     this.#providers.set(provider.name, provider);
     return this;
+  }
+
+  /** The provider registered as `name`, or `UNAVAILABLE` naming `field` (other backends reuse the registry). */
+  resolveProvider(name: string, field = 'model.provider'): ModelProvider {
+    return this.#provider(name, field);
+  }
+
+  /** The API key for `provider` as the agent configures it: run secrets, then `credentials`. */
+  apiKeyFor(provider: ModelProvider, agent: Agent, host: AgentHost): Promise<string | undefined> {
+    return this.#apiKey(provider, agent, host);
   }
 
   #provider(name: string, field: string): ModelProvider {

@@ -5,6 +5,7 @@ export {
   AgentRuntime,
   type AgentRuntimeOptions,
   type ModelPrice,
+  settingsOf,
 } from './agent-runtime.js';
 export {
   DEFAULT_MAX_TURNS,
@@ -23,6 +24,7 @@ export type {
   ToolCall,
   ToolSpec,
 } from './model-provider.js';
+export { toolResultText } from './model-provider.js';
 export {
   createNativeAgentBackend,
   createRunnableAgent,
