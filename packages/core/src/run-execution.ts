@@ -1,5 +1,6 @@
 import type { Connector, JsonObject, JsonValue, RetryPolicy, Step, Workflow } from '@openworkflow/schemas';
 import type { BackendContext, BackendRegistry } from './backend.js';
+import { createBackendContext } from './backend-context.js';
 import { CancelScope } from './cancel-scope.js';
 import type { Clock } from './clock.js';
 import { DeadlineQueue } from './deadline-queue.js';
@@ -142,6 +143,18 @@ function isoTime(ms: number): string {
  * is empty; on resume it holds what happened before, and every instance whose outcome is recorded
  * returns that outcome instead of running again (spec/events.md, "Resume").
  */
+/** What a running attempt's cleanup and `pauseAttempt` share. */
+interface AttemptState {
+  timer: ReturnType<DeadlineQueue['add']> | undefined;
+  readonly limit: AttemptLimit | undefined;
+  /** An agent waits for a person (see `pauseAttempt`). */
+  paused: boolean;
+  /** The attempt is over. */
+  ended: boolean;
+}
+
+const noop = (): void => {};
+
 /** The binding time limit of one attempt. */
 interface AttemptLimit {
   readonly deadline: number;
@@ -518,14 +531,42 @@ export class RunExecution {
     return new AttemptContext(this, call);
   }
 
-  /** The context handed to a backend: the handler context plus the backend's name. */
+  /** The context handed to a backend: the handler context plus the backend's name and services. */
   backendContext(call: StepCall, backend: string): BackendContext {
-    const context = Object.create(this.handlerContext(call)) as {
-      -readonly [K in keyof BackendContext]: BackendContext[K];
+    return createBackendContext(this, call, backend);
+  }
+
+  /**
+   * Takes a running attempt off the clock (an agent waiting for a person): its time limit stops,
+   * it no longer counts as work (so the run can be `suspended`). The returned function puts it
+   * back with the time it had left.
+   */
+  pauseAttempt(call: StepCall): () => void {
+    const state = (call as { attemptState?: AttemptState }).attemptState;
+    if (state === undefined || state.paused || state.ended) return noop;
+    state.paused = true;
+    this.#busy--;
+    const limit = state.limit;
+    let remaining: number | undefined;
+    if (state.timer !== undefined && limit !== undefined) {
+      remaining = Math.max(0, limit.deadline - this.clock.now());
+      this.#deadlines.remove(state.timer);
+      state.timer = undefined;
+    }
+    return () => {
+      if (!state.paused || state.ended) return;
+      state.paused = false;
+      this.#busy++;
+      if (remaining !== undefined && limit !== undefined && !call.scope.aborted) {
+        const now = this.clock.now();
+        // Time spent paused does not count: `elapsed_ms` on a later timeout excludes it.
+        state.timer = this.#armAttemptLimit(call, {
+          deadline: now + remaining,
+          limitMs: limit.limitMs,
+          from: now - (limit.limitMs - remaining),
+        });
+      }
     };
-    context.backend = backend;
-    context.metadata = { path: call.path };
-    return context;
   }
 
   evaluateOutputs(workflow: Workflow, frame: Frame): JsonObject {
@@ -1045,14 +1086,20 @@ export class RunExecution {
     const busy = kind.permit;
     if (busy) this.#busy++;
     const scope = call.scope;
-    const timer = limit === undefined ? undefined : this.#armAttemptLimit(call, limit);
-    let cleaned = false;
+    const state: AttemptState = {
+      timer: limit === undefined ? undefined : this.#armAttemptLimit(call, limit),
+      limit,
+      paused: false,
+      ended: false,
+    };
+    // Only work can be paused (see `pauseAttempt`); a field on the call, not a map entry.
+    if (busy) (call as { attemptState?: AttemptState }).attemptState = state;
     const cleanup = (): void => {
-      if (cleaned) return;
-      cleaned = true;
-      if (timer !== undefined) this.#deadlines.remove(timer);
+      if (state.ended) return;
+      state.ended = true;
+      if (state.timer !== undefined) this.#deadlines.remove(state.timer);
       scope.dispose();
-      if (busy) this.#busy--;
+      if (busy && !state.paused) this.#busy--;
       permits?.release();
       if (this.#externalWaits > 0) this.#scheduleSuspendCheck();
     };
