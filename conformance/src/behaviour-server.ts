@@ -48,6 +48,8 @@ export interface BehaviourNamespace {
   /** `http://127.0.0.1:<port>/ns/<nonce>`. */
   readonly url: string;
   snapshot(): BehaviourRecord;
+  /** Called with the route of every recorded call as it arrives (before it is answered). */
+  onCall(listener: (route: string) => void): void;
   /** Forget the namespace; later calls to it get 404 and are not recorded. */
   dispose(): void;
 }
@@ -62,6 +64,7 @@ export interface BehaviourServer {
 interface NamespaceState {
   readonly routes: Readonly<Record<string, RouteSpec>>;
   readonly calls: RecordedCall[];
+  readonly listeners: ((route: string) => void)[];
   readonly perRoute: Map<string, number>;
   readonly inFlight: Map<string, number>;
   readonly maxConcurrency: Record<string, number>;
@@ -102,6 +105,7 @@ export async function startBehaviourServer(): Promise<BehaviourServer> {
       const state: NamespaceState = {
         routes,
         calls: [],
+        listeners: [],
         perRoute: new Map(),
         inFlight: new Map(),
         maxConcurrency: { [ALL_ROUTES]: 0, ...Object.fromEntries(Object.keys(routes).map((r) => [r, 0])) },
@@ -115,6 +119,9 @@ export async function startBehaviourServer(): Promise<BehaviourServer> {
           maxConcurrency: { ...state.maxConcurrency },
           unknownRoutes: [...state.unknownRoutes],
         }),
+        onCall: (listener) => {
+          state.listeners.push(listener);
+        },
         dispose: () => namespaces.delete(nonce),
       };
     },
@@ -166,6 +173,7 @@ async function handle(
     aborted: false,
   };
   state.calls.push(call);
+  for (const listener of state.listeners) listener(route);
   const release = enter(state, route);
   res.on('close', () => {
     if (!res.writableFinished) call.aborted = true;
