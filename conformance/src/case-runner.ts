@@ -11,7 +11,7 @@ import { createCanaries } from './canaries.js';
 import type { ConformanceCase, Expectations, RunSpec, ScriptStep } from './case-types.js';
 import { checkRunInvariants } from './invariants.js';
 import type { JsonObject, JsonValue } from './json.js';
-import { CANCEL_GRACE_MS, CASE_BASE_BUDGET_MS, MAX_EVENTS_PER_RUN } from './limits.js';
+import { CANCEL_GRACE_MS, CASE_BASE_BUDGET_MS, MAX_EVENTS_PER_RUN, SETTLE_GRACE_MS } from './limits.js';
 import type { AssertionResult, ExchangeProblem, Observation, RunObservation } from './observation.js';
 import { type PlaceholderValues, substitute, substituteText } from './placeholders.js';
 import type { ClockOption, ProtocolDocument, RunResult, TargetEvent } from './protocol.js';
@@ -98,6 +98,7 @@ export async function runCase(testCase: ConformanceCase, options: CaseRunOptions
         requirement: testCase.requirement,
         calls: namespace,
       });
+      await namespace.settled(SETTLE_GRACE_MS * options.timeoutScale);
       observation = {
         kind: 'run',
         ...exchange,
