@@ -390,14 +390,15 @@ export class RunExecution {
       data.reason = this.journal.cancelRequested.reason;
     }
     this.#terminalReached = true;
-    this.emit(type, { data, causationId: this.#startedEventId });
+    const terminal = this.emit(type, { data, causationId: this.#startedEventId });
     const result: { -readonly [K in keyof RunResult]: RunResult[K] } = {
       runId: this.runId,
       status,
       outputs,
       steps,
     };
-    if (error !== undefined) result.error = errorData(error);
+    // The result's error is the stored one, redacted at write time (spec/secrets.md, "Sinks").
+    if (error !== undefined) result.error = terminal.data.error as unknown as ErrorData;
     return result;
   }
 
@@ -1199,16 +1200,15 @@ export class RunExecution {
       return { status: 'success', output, attempts, startedAt, endedAt, durationMs };
     }
     const canceled = error.code === 'CANCELED' && scope.aborted;
-    const data = errorData(error);
     const recordedAttempts = attempts;
-    this.emit(canceled ? 'step.canceled' : 'step.failed', {
+    const ended = this.emit(canceled ? 'step.canceled' : 'step.failed', {
       stepId: step.id,
       path,
       attempt: eventAttempt,
       data: {
         kind: step.type,
         output,
-        error: data as unknown as JsonValue,
+        error: errorData(error) as unknown as JsonValue,
         attempts: recordedAttempts,
         startedAt,
         durationMs,
@@ -1216,10 +1216,11 @@ export class RunExecution {
       },
       causationId: cause,
     });
+    // The record carries the error as stored: redacted at write time like the event (spec/secrets.md, "Sinks").
     return {
       status: canceled ? 'canceled' : 'failed',
       output,
-      error: data,
+      error: ended.data.error as unknown as ErrorData,
       attempts: recordedAttempts,
       startedAt,
       endedAt,
