@@ -18,6 +18,7 @@ import {
   OpenWorkflowError,
   type RunEvent,
   type RunHandle,
+  systemClock,
   type ValidationReport,
 } from '@openworkflow/core';
 import {
@@ -36,6 +37,7 @@ import {
   registerIn,
 } from './handler-registry.js';
 import type { ActionInterceptor } from './interceptor.js';
+import { type InvokeOptions, invokeAction } from './invoke.js';
 import type { ExporterContribution, ObservabilityExporter } from './observability-exporters.js';
 import { type ObservabilitySettings, type OpenWorkflowOptions, timeoutMs, toRetryPolicy } from './options.js';
 import {
@@ -72,6 +74,8 @@ export interface RegisterConnectorOptions {
 interface Runtime {
   readonly engine: Engine;
   readonly observability: Observability;
+  /** The intercepted executors, by handler type (what direct invocations use). */
+  readonly executors: ReadonlyMap<string, HandlerExecutor>;
 }
 
 const HANDLER_TYPES: readonly Handler['type'][] = ['function', 'http', 'command', 'kafka', 'mcp'];
@@ -282,6 +286,38 @@ export class OpenWorkflow {
     return this.start(workflow, inputs, options).result;
   }
 
+  /**
+   * Calls one action of a registered connector directly, outside any workflow: the input is
+   * defaulted and validated against the action's `input` schema, the handler config's secrets are
+   * resolved for the connector, and the call goes through the interceptors and the native
+   * executor with the connector's timeout. Throws an `OpenWorkflowError` (masked) on failure; the
+   * output is masked as a step output would be. The HTTP integration is built on this.
+   */
+  async invoke(
+    connector: string,
+    actionName: string,
+    input: JsonObject = {},
+    options: InvokeOptions = {},
+  ): Promise<JsonValue> {
+    const runtime = await this.#ensureRuntime();
+    return invokeAction(
+      {
+        connector: (reference) => this.connector(reference),
+        executors: runtime.executors,
+        secrets: this.secrets,
+        environment: this.options.environment ?? {},
+        logger: runtime.observability.logger,
+        executionMode: this.executionMode,
+        newId: () => this.options.idGenerator?.() ?? randomUUID(),
+        now: () => (this.options.clock ?? systemClock).now(),
+      },
+      connector,
+      actionName,
+      input,
+      options,
+    );
+  }
+
   /** Stops the engine (unfinished runs stay resumable in a durable store), exporters and services. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -313,13 +349,14 @@ export class OpenWorkflow {
       }
     }
     const retry = options.retryConfig === undefined ? undefined : toRetryPolicy(options.retryConfig);
+    const executors = this.#executors(observability);
     const engine = createEngine({
       ...(options.store === undefined ? {} : { store: options.store }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.idGenerator === undefined ? {} : { idGenerator: options.idGenerator }),
       ...(options.limits === undefined ? {} : { limits: options.limits }),
       ...(options.transforms === undefined ? {} : { transforms: options.transforms }),
-      handlers: this.#executors(observability),
+      handlers: executors,
       connectors: (reference) => this.connector(reference),
       backends: this.#backends,
       environment: { ...options.environment },
@@ -333,7 +370,11 @@ export class OpenWorkflow {
         ...(retry === undefined ? {} : { retry }),
       },
     });
-    return { engine, observability };
+    return {
+      engine,
+      observability,
+      executors: new Map(executors.map((executor) => [executor.type, executor])),
+    };
   }
 
   #executors(observability: Observability): HandlerExecutor[] {
