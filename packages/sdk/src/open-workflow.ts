@@ -18,6 +18,7 @@ import {
   OpenWorkflowError,
   type RunEvent,
   type RunHandle,
+  type SecretAccessor,
   systemClock,
   type ValidationReport,
 } from '@openworkflow/core';
@@ -28,7 +29,7 @@ import {
 } from '@openworkflow/observability';
 import type { Connector, Handler, JsonObject, JsonValue, Workflow } from '@openworkflow/schemas';
 import { createSecretsRuntime, EnvSecretsProvider, type SecretsRuntime } from '@openworkflow/secrets';
-import type { ActionHandler } from './action-context.js';
+import { type ActionHandler, withSecrets } from './action-context.js';
 import { type ConnectorSource, loadConnectorSource } from './documents.js';
 import {
   defaultHandlers,
@@ -404,8 +405,38 @@ export class OpenWorkflow {
         inner === undefined
           ? Promise.reject(unavailableHandler(type, invocation))
           : inner.execute(invocation);
-      return { type, execute: (invocation) => this.#intercepted(invocation, call) };
+      return {
+        type,
+        execute: async (invocation) => this.#intercepted(await this.#withDeclaredSecrets(invocation), call),
+      };
     });
+  }
+
+  /** Adds the secrets a function handler declared (`registerHandler(…, { secrets })`) to its context. */
+  async #withDeclaredSecrets(invocation: ActionInvocation): Promise<ActionInvocation> {
+    const { action, connector, context } = invocation;
+    if (action.handler.type !== 'function') return invocation;
+    const missing = this.#handlers
+      .secretsOf(action.handler.function)
+      .filter((name) => !context.secrets.has(name));
+    if (missing.length === 0) return invocation;
+    const values: Record<string, string> = {};
+    const requester = {
+      kind: 'connector',
+      connector: connector.id,
+      workflow: context.workflowName === '' ? connector.id : context.workflowName,
+    } as const;
+    for (const name of missing) {
+      const secret = await this.secrets.read(name, requester, { runId: context.runId });
+      if (secret !== undefined) values[name] = secret.reveal();
+    }
+    const base = context.secrets;
+    const secrets: SecretAccessor = {
+      get: (name) => (Object.hasOwn(values, name) ? values[name] : base.get(name)),
+      has: (name) => Object.hasOwn(values, name) || base.has(name),
+      names: () => [...new Set([...base.names(), ...Object.keys(values)])],
+    };
+    return { ...invocation, context: withSecrets(context, secrets) };
   }
 
   #intercepted(
