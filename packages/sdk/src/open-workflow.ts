@@ -62,6 +62,11 @@ export interface RunOptions {
   readonly metadata?: Readonly<Record<string, JsonValue>>;
   /** The other workflows of the same file (subworkflow lookup). */
   readonly siblings?: readonly Workflow[];
+  /**
+   * Per-run execution mode (the seed's `execute(mode=...)`): `local` and `hybrid` run here; `cloud`
+   * and `self_hosted` resolve with `UNAVAILABLE`. Default: the instance's `executionMode`.
+   */
+  readonly mode?: ExecutionMode;
 }
 
 /** Options of `registerConnector`. */
@@ -240,20 +245,16 @@ export class OpenWorkflow {
   start(workflow: Workflow, inputs: JsonObject = {}, options: RunOptions = {}): WorkflowRun {
     const runId = options.runId ?? this.options.idGenerator?.() ?? randomUUID();
     const redact = (result: WorkflowResult) => this.secrets.redactor.value(result, { keys: false });
-    if (this.executionMode === 'cloud' || this.executionMode === 'self_hosted') {
-      return settledRun(
-        runId,
-        failedResult(
-          runId,
-          new OpenWorkflowError(
-            'UNAVAILABLE',
-            `Execution mode '${this.executionMode}' is not available in this SDK`,
-            {
-              details: { execution_mode: this.executionMode, suggestion: "Use executionMode 'local'" },
-            },
-          ),
-        ),
+    const mode = options.mode ?? this.executionMode;
+    if (mode === 'cloud' || mode === 'self_hosted') {
+      const unavailable = new OpenWorkflowError(
+        'UNAVAILABLE',
+        `Execution mode '${mode}' is not available in this SDK`,
+        {
+          details: { execution_mode: mode, suggestion: "Use executionMode 'local'" },
+        },
       );
+      return settledRun(runId, failedResult(runId, unavailable));
     }
     const handle: Promise<RunHandle> = this.#ensureRuntime().then((runtime) =>
       runtime.engine.start(workflow, inputs, {
