@@ -40,6 +40,7 @@ export {
   defineConfig,
   type LoadProjectOptions,
   loadProject,
+  mergeOptions,
   type Project,
   type ProjectConfig,
   type ProjectConfigExport,
@@ -51,4 +52,5 @@ export {
   type HandlerOutput,
   type HandlerSchemas,
 } from './typed-handler.js';
+export { Workflow, type WorkflowOptions, type WorkflowRunOptions } from './workflow.js';
 export { type WorkflowInfo, Workflows, type WorkflowsOptions } from './workflows.js';

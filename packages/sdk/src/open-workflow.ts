@@ -124,6 +124,7 @@ export class OpenWorkflow {
       {
         ...(options.secrets?.definitions === undefined ? {} : { definitions: options.secrets.definitions }),
         ...(options.secrets?.redaction === undefined ? {} : { redaction: options.secrets.redaction }),
+        ...(options.secrets?.onAccess === undefined ? {} : { onAccess: options.secrets.onAccess }),
       },
     );
     this.#handlers = new LayeredHandlerRegistry(options.isolated === true ? undefined : defaultHandlers);
