@@ -22,6 +22,7 @@ const contenders = [
     name: 'openworkflow validate (calculator)',
     args: [bin, 'validate', 'examples/calculator/compound-interest.yaml'],
   },
+  { name: 'openworkflow run (calculator)', args: [bin, 'run', 'examples/calculator/compound-interest.yaml'] },
 ];
 
 function once(contender) {

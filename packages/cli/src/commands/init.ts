@@ -27,9 +27,9 @@ workflows:
         expression: "{{ inputs.name | length }}"
     outputs:
       greeting:
-        value: "{{ steps.greet.output }}"
+        value: "{{ steps.greet.output.result }}"
       letters:
-        value: "{{ steps.count.output }}"
+        value: "{{ steps.count.output.result }}"
 `,
   'connectors/README.md': `Connector files (YAML or JSON) placed here are registered when \`openworkflow run\` runs a
 workflow of this project. See the OpenWorkflow connector format in the project's spec.
