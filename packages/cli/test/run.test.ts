@@ -109,7 +109,7 @@ describe('openworkflow run', () => {
     const finalDrawing = run.stderr.slice(run.stderr.lastIndexOf('\u001b[J') + 3);
     expect(finalDrawing).toMatch(/^Run \S+: Compound Interest Calculator/);
     for (const step of ['rate_to_decimal', 'calculate_power', 'final_amount', 'interest_earned']) {
-      expect(finalDrawing).toMatch(new RegExp(`^  ✓ ${step}  success  \\d+ ms`, 'm'));
+      expect(finalDrawing).toMatch(new RegExp(`^  ✓ ${step}  success  1 attempt  \\d+ ms`, 'm'));
     }
   }, 60_000);
 

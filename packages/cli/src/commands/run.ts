@@ -60,7 +60,11 @@ export async function execute(args: ParsedArgs, io: CliIo): Promise<number> {
   const { options, prometheus } = sdkOptions(sdk, telemetry, io);
   let project: Awaited<ReturnType<Sdk['loadProject']>>;
   try {
-    project = await sdk.loadProject(resolve(io.cwd, file), { options });
+    const config = stringFlag(args, 'config');
+    project = await sdk.loadProject(resolve(io.cwd, file), {
+      options,
+      ...(config === undefined ? {} : { config: resolve(io.cwd, config) }),
+    });
   } catch (error) {
     return reportError(io, error, (text) => text);
   }
