@@ -1,9 +1,13 @@
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, temporaryDirectory } from './helpers.js';
+import { BIN, cli, temporaryDirectory } from './helpers.js';
+
+const exec = promisify(execFile);
 
 const SECRET_NAME = 'OW_CLI_TEST_TOKEN';
 const SECRET = 'canary-7f3a9c2e51d04b8b';
@@ -156,6 +160,39 @@ describe('openworkflow run', () => {
     expect(outputs[1]!.stdout).toContain(`[REDACTED:${SECRET_NAME}]`);
     // The log lines exist (so the check above saw them) and carry run ids.
     expect(outputs[2]!.stderr).toMatch(/"runId"|"run_id"/);
+  }, 60_000);
+});
+
+describe('openworkflow run as a process', () => {
+  it('never prints the secret, in any stream or encoding, with logs on', async () => {
+    const result = await exec(
+      process.execPath,
+      [BIN, 'run', 'secret/flow.yaml', '--log-format', 'text', '--log-level', 'debug'],
+      {
+        cwd: dir.path,
+        env: { ...process.env, [SECRET_NAME]: SECRET },
+      },
+    );
+    const everything = `${result.stdout}${result.stderr}`;
+    expect(result.stdout).toContain(`[REDACTED:${SECRET_NAME}]`);
+    for (const form of [SECRET, Buffer.from(SECRET).toString('base64'), encodeURIComponent(`x ${SECRET}`)]) {
+      expect(everything).not.toContain(form);
+    }
+  }, 60_000);
+
+  it('Ctrl-C cancels the run: it ends canceled and exits 6', async () => {
+    const flow = join(dir.path, 'slow.yaml');
+    await writeFile(
+      flow,
+      'workflows:\n  - name: Slow\n    steps:\n      - id: nap\n        type: wait\n        duration: 30\n',
+    );
+    const interrupt = new AbortController();
+    const pending = cli(['run', flow], { signal: interrupt.signal });
+    setTimeout(() => interrupt.abort(), 500);
+    const run = await pending;
+    expect(run.code).toBe(6);
+    expect(run.stdout).toMatch(/^✗ Slow was canceled .*: CANCELED/m);
+    expect(run.stderr).toContain('step nap canceled');
   }, 60_000);
 });
 
