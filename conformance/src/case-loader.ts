@@ -200,7 +200,12 @@ function checkRules(raw: JsonObject, file: string, profile: string, report: Repo
   const expect = raw.expect as JsonObject;
   for (const problem of checkMatcherSyntax(expect, '/expect')) report(problem.split(':')[0]!, problem);
   const script = ((raw.run as JsonObject | undefined)?.script as JsonObject[] | undefined) ?? [];
+  const routes = new Set(Object.keys((raw.behaviour as JsonObject | undefined) ?? {}));
   script.forEach((step, i) => {
+    const call = (step.on as JsonObject).call;
+    if (typeof call === 'string' && !routes.has(call)) {
+      report(`/run/script/${i}/on/call`, `route ${call} is not declared under behaviour`);
+    }
     for (const problem of checkMatcherSyntax(step.on!, `/run/script/${i}/on`))
       report(`/run/script/${i}`, problem);
     if (step.advance !== undefined && raw.clock !== 'virtual') {

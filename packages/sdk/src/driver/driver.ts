@@ -1,0 +1,362 @@
+/**
+ * The reference conformance driver: OpenWorkflow TS behind the JSON-lines driver protocol of
+ * `@openworkflow/conformance` (conformance/PROTOCOL.md). One engine per run, so each run has its
+ * own clock, environment, secrets and egress allowance.
+ */
+import { createInterface } from 'node:readline';
+import { createEgressGuard, createHttpHandler, type EgressGuard } from '@openworkflow/backend-native';
+import {
+  type ApprovalRequest,
+  type Clock,
+  connectorsFrom,
+  createEngine,
+  type HandlerExecutor,
+  OpenWorkflowError,
+  type RunEvent,
+  type RunHandle,
+  type RunResult,
+  systemClock,
+  workflowsFrom,
+} from '@openworkflow/core';
+import {
+  type Connector,
+  type Diagnostic,
+  type JsonObject,
+  type JsonValue,
+  loadDocument,
+  type Workflow,
+} from '@openworkflow/schemas';
+import { createSecretsRuntime } from '@openworkflow/secrets';
+import { VirtualClock } from './virtual-clock.js';
+
+export const PROTOCOL = 'openworkflow-conformance/1';
+const DRIVER_NAME = 'openworkflow-ts';
+const DRIVER_VERSION = '0.1.0';
+const MAX_CONCURRENT_RUNS = 8;
+
+/** Event types of the protocol's closed list; core's others travel as `x-openworkflow.<type>`. */
+const PROTOCOL_EVENT_TYPES = new Set([
+  'run.started',
+  'step.started',
+  'step.retrying',
+  'step.completed',
+  'step.failed',
+  'step.skipped',
+  'run.suspended',
+  'run.resumed',
+  'run.completed',
+  'run.failed',
+  'run.canceled',
+]);
+
+/** The signal that decides a pending approval (conformance/PROTOCOL.md, "Approvals"). */
+export const APPROVAL_SIGNAL = 'approval.decide';
+
+interface ProtocolDocument {
+  readonly name: string;
+  readonly content: string;
+}
+
+type Request = { readonly id: string; readonly type: string } & Record<string, unknown>;
+
+/** Writes one protocol message. */
+export type Writer = (message: JsonObject) => void;
+
+interface ActiveRun {
+  handle: RunHandle | undefined;
+  readonly clock: VirtualClock | undefined;
+  readonly approvals: Map<string, ApprovalRequest>;
+}
+
+interface LoadedSet {
+  readonly connectors: Connector[];
+  readonly workflows: Workflow[];
+  readonly diagnostics: Diagnostic[];
+}
+
+function loadSet(documents: readonly ProtocolDocument[]): LoadedSet {
+  const connectors: Connector[] = [];
+  const workflows: Workflow[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const document of documents) {
+    const loaded = loadDocument(document.content, { file: document.name });
+    diagnostics.push(...loaded.diagnostics);
+    const value = loaded.value;
+    if (value === undefined) continue;
+    if (value.kind === 'connector') connectors.push(value.connector);
+    else if (value.kind === 'workflows') workflows.push(...value.workflows);
+    else if (value.kind === 'bundle') {
+      const bundle = value.bundle as unknown as {
+        connectors?: readonly Connector[];
+        workflows?: readonly Workflow[];
+      };
+      connectors.push(...(bundle.connectors ?? []));
+      workflows.push(...(bundle.workflows ?? []));
+    }
+  }
+  return { connectors, workflows, diagnostics };
+}
+
+function toProtocolDiagnostic(diagnostic: Diagnostic): JsonObject {
+  const out: JsonObject = {
+    code: diagnostic.code,
+    severity: diagnostic.severity,
+    message: diagnostic.message,
+    pointer: diagnostic.pointer,
+  };
+  if (diagnostic.file !== undefined) out.document = diagnostic.file;
+  if (diagnostic.line !== undefined) out.line = diagnostic.line;
+  if (diagnostic.column !== undefined) out.column = diagnostic.column;
+  return out;
+}
+
+function toProtocolEvent(event: RunEvent): JsonObject {
+  const out: JsonObject = {
+    sequence: event.sequence,
+    type: PROTOCOL_EVENT_TYPES.has(event.type) ? event.type : `x-openworkflow.${event.type}`,
+    runId: event.runId,
+    time: new Date(event.time).toISOString(),
+    data: event.data,
+  };
+  if (event.stepId !== undefined) out.stepId = event.stepId;
+  if (event.attempt !== undefined) out.attempt = event.attempt;
+  if (event.path !== undefined) out.data = { ...event.data, path: event.path };
+  return out;
+}
+
+function toProtocolResult(result: RunResult): JsonObject {
+  const steps: JsonObject = {};
+  for (const [id, record] of Object.entries(result.steps)) {
+    const step: JsonObject = { status: record.status, output: record.output, attempts: record.attempts };
+    if (record.error !== undefined) step.error = record.error as unknown as JsonValue;
+    steps[id] = step;
+  }
+  const out: JsonObject = { runId: result.runId, status: result.status, outputs: result.outputs, steps };
+  if (result.error !== undefined) out.error = result.error as unknown as JsonValue;
+  return out;
+}
+
+/** A result for a run refused before it started: no events. */
+function rejected(runId: string, error: OpenWorkflowError): JsonObject {
+  return {
+    runId,
+    status: 'failed',
+    outputs: {},
+    steps: {},
+    error: { code: error.code, message: error.message, details: error.details as JsonObject },
+  };
+}
+
+/** The behaviour server's origins become the only loopback destinations a run may reach. */
+function guardFor(allowOrigins: readonly string[]): EgressGuard {
+  const addresses = new Set<string>();
+  const ports = new Set<number>();
+  for (const origin of allowOrigins) {
+    const url = new URL(origin);
+    addresses.add(url.hostname.replace(/^\[|\]$/g, ''));
+    ports.add(Number(url.port || (url.protocol === 'https:' ? 443 : 80)));
+  }
+  // Allowance is per origin: another port on the same loopback address stays refused.
+  return createEgressGuard({
+    allowedAddresses: [...addresses],
+    ...(ports.size === 0 ? {} : { policy: { allowedPorts: [...ports] } }),
+  });
+}
+
+/** Handler calls are I/O: the virtual clock stands still while one is in flight. */
+function tracked(executor: HandlerExecutor, clock: VirtualClock | undefined): HandlerExecutor {
+  if (clock === undefined) return executor;
+  return { type: executor.type, execute: (invocation) => clock.track(() => executor.execute(invocation)) };
+}
+
+/** The protocol loop: reads requests from `input` lines and answers through `write`. */
+export class ConformanceDriver {
+  readonly #write: Writer;
+  readonly #runs = new Map<string, ActiveRun>();
+
+  constructor(write: Writer) {
+    this.#write = write;
+  }
+
+  /** Handles one request line; never throws. */
+  async handle(line: string): Promise<void> {
+    let request: Request;
+    try {
+      request = JSON.parse(line) as Request;
+    } catch {
+      return;
+    }
+    const id = String(request.id);
+    try {
+      switch (request.type) {
+        case 'hello':
+          return this.#write({
+            id,
+            type: 'hello',
+            protocol: PROTOCOL,
+            name: DRIVER_NAME,
+            version: DRIVER_VERSION,
+            profiles: ['core', 'expressions', 'logic', 'errors', 'secrets', 'http', 'loader'],
+            capabilities: {
+              validate: true,
+              signals: true,
+              cancel: true,
+              virtualTime: true,
+              maxConcurrentRuns: MAX_CONCURRENT_RUNS,
+            },
+          });
+        case 'validate':
+          return this.#validate(id, request.documents as ProtocolDocument[]);
+        case 'run':
+          return await this.#run(id, request);
+        case 'signal':
+          return await this.#control(id, request, async (run) => {
+            const name = String(request.name);
+            if (name === APPROVAL_SIGNAL) return this.#decide(run, request.payload as JsonObject);
+            await run.handle?.signal(name, (request.payload ?? null) as JsonValue);
+          });
+        case 'cancel':
+          return await this.#control(id, request, async (run) => {
+            await run.handle?.cancel(String(request.reason ?? 'canceled'));
+          });
+        case 'advance':
+          return await this.#control(id, request, async (run) => {
+            if (run.clock === undefined)
+              throw new OpenWorkflowError('VALIDATION', 'run is on the real clock');
+            await run.clock.advance(Number(request.ms));
+          });
+        case 'shutdown':
+          this.#write({ id, type: 'ack' });
+          return;
+        default:
+          this.#write({ id, type: 'error', code: 'UNSUPPORTED', message: `unknown request ${request.type}` });
+      }
+    } catch (error) {
+      this.#write({ id, type: 'error', code: 'INTERNAL', message: messageOf(error) });
+    }
+  }
+
+  #validate(id: string, documents: readonly ProtocolDocument[]): void {
+    const { diagnostics } = loadSet(documents);
+    this.#write({ id, type: 'validated', diagnostics: diagnostics.map(toProtocolDiagnostic) });
+  }
+
+  async #decide(run: ActiveRun, payload: JsonObject): Promise<void> {
+    const stepId = String(payload.stepId);
+    const request = run.approvals.get(stepId);
+    if (request === undefined || run.handle === undefined) {
+      throw new OpenWorkflowError('NOT_FOUND', `no approval pending for step ${stepId}`);
+    }
+    await run.handle.resolveInterrupt(request.interruptId, {
+      approved: payload.approved === true,
+      ...(typeof payload.by === 'string' ? { by: payload.by } : {}),
+      ...(typeof payload.comment === 'string' ? { comment: payload.comment } : {}),
+    });
+  }
+
+  async #control(id: string, request: Request, act: (run: ActiveRun) => Promise<void>): Promise<void> {
+    const run = this.#runs.get(String(request.runId));
+    if (run === undefined) {
+      this.#write({ id, type: 'error', code: 'UNKNOWN_RUN', message: `no run ${String(request.runId)}` });
+      return;
+    }
+    await act(run);
+    this.#write({ id, type: 'ack' });
+  }
+
+  async #run(id: string, request: Request): Promise<void> {
+    const runId = String(request.runId);
+    const options = (request.options ?? {}) as {
+      clock?: { mode?: string; start?: string };
+      network?: { allowOrigins?: string[] };
+    };
+    const virtual = options.clock?.mode === 'virtual';
+    const clock = virtual
+      ? new VirtualClock(Date.parse(options.clock?.start ?? '2000-01-01T00:00:00Z'))
+      : undefined;
+    const approvals = new Map<string, ApprovalRequest>();
+    const active: ActiveRun = {
+      handle: undefined,
+      clock,
+      approvals,
+    };
+    this.#runs.set(runId, active);
+    try {
+      const loaded = loadSet(request.documents as ProtocolDocument[]);
+      const errors = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+      if (errors.length > 0) {
+        const first = errors[0] as Diagnostic;
+        const error = new OpenWorkflowError('VALIDATION', `${first.file ?? 'document'}: ${first.message}`, {
+          details: { diagnostic_code: first.code, pointer: first.pointer },
+        });
+        this.#write({ id, type: 'result', result: rejected(runId, error) });
+        return;
+      }
+      const name = String(request.workflow);
+      const workflow = loaded.workflows.find((candidate) => candidate.name === name);
+      if (workflow === undefined) {
+        const error = new OpenWorkflowError('NOT_FOUND', `No workflow named ${name} in the documents`, {
+          details: { workflow: name },
+        });
+        this.#write({ id, type: 'result', result: rejected(runId, error) });
+        return;
+      }
+      const secretValues = (request.secrets ?? {}) as Record<string, string>;
+      const secrets = createSecretsRuntime({
+        get: (secretName) => (Object.hasOwn(secretValues, secretName) ? secretValues[secretName] : undefined),
+        list: () => Object.keys(secretValues),
+      });
+      const http = createHttpHandler({ guard: guardFor(options.network?.allowOrigins ?? []) });
+      const engineClock: Clock = clock ?? systemClock;
+      const engine = createEngine({
+        clock: engineClock,
+        handlers: [tracked(http, clock)],
+        connectors: connectorsFrom(loaded.connectors),
+        workflows: workflowsFrom(loaded.workflows),
+        environment: (request.env ?? {}) as Record<string, string>,
+        secrets: secrets.source,
+        redact: secrets.redact,
+        outputPolicy: secrets.outputPolicy,
+        approvals: {
+          requested: (approval) => {
+            approvals.set(approval.stepId, approval);
+          },
+        },
+      });
+      const handle = engine.start(workflow, (request.inputs ?? {}) as JsonObject, {
+        runId,
+        siblings: loaded.workflows.filter((candidate) => candidate !== workflow),
+      });
+      active.handle = handle;
+      for await (const event of handle.events()) {
+        this.#write({ id, type: 'event', event: toProtocolEvent(event) });
+      }
+      const result = await handle.result;
+      clock?.stop();
+      this.#write({ id, type: 'result', result: toProtocolResult(result) });
+    } finally {
+      clock?.stop();
+      this.#runs.delete(runId);
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs the driver on this process's stdin and stdout until `shutdown` or end of input. */
+export function runDriver(): void {
+  const write: Writer = (message) => {
+    process.stdout.write(`${JSON.stringify(message)}\n`);
+  };
+  const driver = new ConformanceDriver(write);
+  const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  lines.on('line', (line) => {
+    if (line.trim() === '') return;
+    void driver.handle(line).then(() => {
+      if (line.includes('"shutdown"') && JSON.parse(line).type === 'shutdown') process.exit(0);
+    });
+  });
+  lines.on('close', () => process.exit(0));
+}
