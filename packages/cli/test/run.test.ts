@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findProjectLayout } from '../src/project-root.js';
 import { BIN, cli, temporaryDirectory } from './helpers.js';
 
 const exec = promisify(execFile);
@@ -234,6 +235,42 @@ describe('openworkflow run telemetry flags', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/run\.completed|run completed/);
     expect(run.stdout).not.toMatch(/run\.completed/);
+  }, 60_000);
+});
+
+describe('project layout', () => {
+  it('a workflow under .openworkflow/workflows/ uses the root connectors/ and config', async () => {
+    const project = join(dir.path, 'layout');
+    await mkdir(join(project, '.openworkflow/workflows'), { recursive: true });
+    await mkdir(join(project, 'connectors'), { recursive: true });
+    await writeFile(join(project, 'connectors/echo.yaml'), ECHO_CONNECTOR);
+    await writeFile(join(project, 'openworkflow.config.mjs'), ECHO_CONFIG);
+    await writeFile(
+      join(project, '.openworkflow/workflows/echo.yaml'),
+      `workflows:
+  - name: Echo
+    steps:
+      - id: say
+        connector: connector:test/echo@1.0.0
+        action: say
+        input: { word: "{{ inputs.word }}" }
+    outputs:
+      said: { value: "{{ steps.say.output.word }}" }
+`,
+    );
+    expect(await findProjectLayout(join(project, '.openworkflow/workflows/echo.yaml'))).toEqual({
+      root: project,
+      connectorsDir: join(project, 'connectors'),
+      config: join(project, 'openworkflow.config.mjs'),
+    });
+    // A file with connectors/ beside it is its own project: the SDK's defaults apply.
+    expect(await findProjectLayout(join(project, 'openworkflow.config.mjs'))).toEqual({});
+    const run = await cli(['run', '.openworkflow/workflows/echo.yaml', '--input', 'word=ping'], {
+      cwd: project,
+    });
+    expect(run.stderr).toContain('step say succeeded');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('said: "ping"');
   }, 60_000);
 });
 

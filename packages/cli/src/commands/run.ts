@@ -10,6 +10,7 @@ import { type CliIo, writeLine } from '../io.js';
 import { MAX_RUN_OUTPUT_LENGTH } from '../limits.js';
 import { loadForCommand, pickWorkflow } from '../load-workflow.js';
 import { createProgress, formatDuration } from '../progress.js';
+import { findProjectLayout } from '../project-root.js';
 
 type Sdk = typeof import('@openworkflow/sdk');
 type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -60,10 +61,17 @@ export async function execute(args: ParsedArgs, io: CliIo): Promise<number> {
   const { options, prometheus } = sdkOptions(sdk, telemetry, io);
   let project: Awaited<ReturnType<Sdk['loadProject']>>;
   try {
+    const path = resolve(io.cwd, file);
     const config = stringFlag(args, 'config');
-    project = await sdk.loadProject(resolve(io.cwd, file), {
+    const layout = await findProjectLayout(path);
+    project = await sdk.loadProject(path, {
       options,
-      ...(config === undefined ? {} : { config: resolve(io.cwd, config) }),
+      ...(layout.connectorsDir === undefined ? {} : { connectorsDir: layout.connectorsDir }),
+      ...(config !== undefined
+        ? { config: resolve(io.cwd, config) }
+        : layout.config === undefined
+          ? {}
+          : { config: layout.config }),
     });
   } catch (error) {
     return reportError(io, error, (text) => text);
