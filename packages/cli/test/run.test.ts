@@ -230,6 +230,37 @@ describe('openworkflow run telemetry flags', () => {
     expect(requests.some((line) => line.startsWith('POST /v1/traces '))).toBe(true);
   }, 60_000);
 
+  it('the metrics endpoint answers while the run is in progress', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const flow = join(dir.path, 'metered.yaml');
+    await writeFile(
+      flow,
+      'workflows:\n  - name: Metered\n    steps:\n      - id: first\n        type: transform\n        language: template\n        expression: "x"\n      - id: nap\n        type: wait\n        duration: 30\n',
+    );
+    const interrupt = new AbortController();
+    const pending = cli(['run', flow, '--metrics-port', String(port)], { signal: interrupt.signal });
+    let exposition = '';
+    for (
+      let attempt = 0;
+      attempt < 200 && !exposition.includes('openworkflow_steps_finished_total{');
+      attempt++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      exposition = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+        (response) => response.text(),
+        () => '',
+      );
+    }
+    interrupt.abort();
+    const run = await pending;
+    expect(exposition).toMatch(/^openworkflow_runs_active\{workflow="Metered"\} 1$/m);
+    expect(exposition).toMatch(/^openworkflow_steps_finished_total\{[^}]*status="success"[^}]*\} 1$/m);
+    expect(run.code).toBe(6);
+  }, 60_000);
+
   it('--log-format text writes log lines to stderr, not stdout', async () => {
     const run = await cli(['run', 'examples/calculator/compound-interest.yaml', '--log-format', 'text']);
     expect(run.code).toBe(0);
