@@ -126,6 +126,22 @@ describe('openworkflow run', () => {
     expect(run.stderr).toContain('step divide failed');
   }, 60_000);
 
+  it('an input of the wrong type fails VALIDATION (exit 2); an undeclared one is warned about', async () => {
+    const wrong = await cli([
+      'run',
+      'examples/calculator/compound-interest.yaml',
+      '--input',
+      'principal=abc',
+    ]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stdout).toContain("VALIDATION Input 'principal' must be of type number");
+    const unknown = await cli(['run', 'examples/calculator/compound-interest.yaml', '--input', 'princpal=5']);
+    expect(unknown.code).toBe(0);
+    expect(unknown.stderr).toContain(
+      "openworkflow: warning: 'Compound Interest Calculator' declares no input 'princpal' (inputs: principal, rate, years)",
+    );
+  }, 60_000);
+
   it('bad inputs and bad flags are rejected before anything runs', async () => {
     const pair = await cli(['run', 'examples/calculator/chain.yaml', '--input', 'novalue']);
     expect(pair.code).toBe(2);

@@ -56,6 +56,17 @@ export async function execute(args: ParsedArgs, io: CliIo): Promise<number> {
   const picked = pickWorkflow(loaded.document.workflows, stringFlag(args, 'workflow'), file, io);
   if (!picked.ok) return picked.exitCode;
 
+  // A misspelt input would otherwise be ignored silently: the engine only reads declared ones.
+  for (const key of Object.keys(inputs)) {
+    if (!Object.hasOwn(picked.workflow.inputs, key)) {
+      const declared = Object.keys(picked.workflow.inputs);
+      writeLine(
+        io.stderr,
+        `openworkflow: warning: '${picked.workflow.name}' declares no input '${key}' (inputs: ${declared.join(', ') || 'none'})`,
+      );
+    }
+  }
+
   // Only now is the runtime loaded.
   const sdk: Sdk = await import('@openworkflow/sdk');
   const { options, prometheus } = sdkOptions(sdk, telemetry, io);
