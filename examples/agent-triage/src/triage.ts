@@ -13,7 +13,7 @@ import {
 import { createMcpHandler, McpSessionPool, mcpConnectors } from '@openworkflow/mcp';
 import type { Agent, Connector, JsonValue, Workflow } from '@openworkflow/schemas';
 import { formatDiagnostic, loadAgent, loadConnector, loadWorkflows } from '@openworkflow/schemas';
-import { parse } from 'yaml';
+import { OFFLINE_SCRIPT } from './offline-script.js';
 
 /** The example's folder (one level above `src/` and `dist/`). */
 const HERE = fileURLToPath(new URL('..', import.meta.url));
@@ -55,7 +55,7 @@ export function triageAgent(model: TriageModel): Agent {
   );
   if (model === 'anthropic') return agent;
   if (model === 'openai') return { ...agent, model: { provider: 'openai', id: 'gpt-4o-mini' } };
-  const script = parse(read('offline-script.yaml')) as JsonValue;
+  const script = OFFLINE_SCRIPT as unknown as JsonValue;
   return { ...agent, model: { provider: 'scripted', id: 'triage-offline', providerConfig: { script } } };
 }
 
