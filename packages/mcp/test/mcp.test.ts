@@ -134,7 +134,7 @@ describe('MCP over stdio (a real server as a child process)', () => {
     // Start the server first: the step's time limit counts from the step's start.
     await pool.session(stdioConnector);
     const engine = engineFor([stdioConnector], pool);
-    const result = await engine.start(step('wait', '{ ms: 20000 }', '    timeout: 1s'), {}).result;
+    const result = await engine.start(step('wait', '{ ms: 20000 }', '    timeout: 2s'), {}).result;
     expect(result.error).toMatchObject({ code: 'TIMEOUT' });
     let log = '';
     for (let tries = 0; tries < 300 && !log.includes('canceled'); tries++) {
@@ -203,6 +203,7 @@ describe('MCP over streamable HTTP (a real server on loopback)', () => {
   let server: Server;
   let endpoint: string;
   let canceled = 0;
+  let waits = 0;
 
   beforeAll(async () => {
     const transports = new Map<string, StreamableHTTPServerTransport>();
@@ -216,7 +217,10 @@ describe('MCP over streamable HTTP (a real server on loopback)', () => {
             transports.set(id, transport!);
           },
         });
-        await buildServer(() => canceled++).connect(transport);
+        await buildServer(
+          () => canceled++,
+          () => waits++,
+        ).connect(transport);
       }
       await transport.handleRequest(request, response);
     });
@@ -254,9 +258,12 @@ describe('MCP over streamable HTTP (a real server on loopback)', () => {
     const pool = poolOf({ egressGuard: loopbackGuard() });
     const engine = engineFor([httpConnector()], pool);
     const before = canceled;
+    const waitsBefore = waits;
     const run = engine.start(step('wait', '{ ms: 20000 }'), {});
-    for await (const event of run.events()) if (event.type === 'step.started') break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Cancel once the server is running the tool (not by sleeping: the machine may be slow).
+    for (let tries = 0; tries < 1000 && waits === waitsBefore; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(waits).toBe(waitsBefore + 1);
     await run.cancel('stop');
     expect((await run.result).status).toBe('canceled');
     for (let tries = 0; tries < 200 && canceled === before; tries++)
