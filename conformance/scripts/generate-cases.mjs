@@ -856,6 +856,7 @@ add(
     title: 'A handler header template reads the action input',
     spec: 'spec/handlers.md#templates-in-handler-configs',
     behaviour: { api: 'echo' },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: OpenWorkflow handler-config syntax, not a JS template
     actions: [{ name: 'api', headers: { 'X-Tenant': '${input.tenant}' } }],
     workflows: [{ name: 'Call', steps: [call('call', 'api', { tenant: 'acme' })] }],
     run: { workflow: 'Call' },
@@ -871,6 +872,7 @@ add(
     title: 'A handler URL template places the input in the path',
     spec: 'spec/handlers.md#templates-in-handler-configs',
     behaviour: { items: 'echo' },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: OpenWorkflow handler-config syntax, not a JS template
     actions: [{ name: 'item', url: '@@BEHAVIOUR@@/items/${input.id}/detail' }],
     workflows: [{ name: 'Call', steps: [call('call', 'item', { id: 'abc' })] }],
     run: { workflow: 'Call' },
@@ -1937,6 +1939,7 @@ for (const [number, slug, caseTitle, reply, status] of SECRET_SINKS) {
       title: caseTitle,
       spec: ['spec/secrets.md#sinks', 'spec/secrets.md#the-masker'],
       behaviour: { api: reply, after: 'echo' },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: OpenWorkflow handler-config syntax, not a JS template
       actions: [{ name: 'api', headers: { Authorization: 'Bearer ${secrets.API_KEY}' } }, 'after'],
       workflows: [
         {
