@@ -7,6 +7,7 @@ import type {
   JsonValue,
   Workflow,
 } from '@openworkflow/schemas';
+import type { Clock } from './clock.js';
 import { OpenWorkflowError } from './errors.js';
 import type { HandlerContext } from './handler.js';
 
@@ -43,13 +44,68 @@ export interface WorkflowRequest {
 
 export type BackendRequest = ActionRequest | AgentRequest | WorkflowRequest;
 
+/** The event types a backend may add to the run log while it works (spec/events.md, "Agent events"). */
+export type AgentEventType = 'agent.delta' | 'agent.tool-call' | 'agent.usage';
+
+/** A human confirmation a backend asks for (an agent's `requireConfirmation` tool call). */
+export interface ConfirmationRequest {
+  /**
+   * Names this confirmation within the step attempt (`tool-3`). The interrupt id is
+   * `interrupt:<runId>:<path>:<key>`, so a resumed run that asks again finds the recorded decision.
+   */
+  readonly key: string;
+  readonly message: JsonValue;
+  /** Who may decide (empty: anyone). */
+  readonly approvers?: readonly string[];
+  /** Default: `limits.maxEventWaitMs`. */
+  readonly timeoutMs?: number;
+}
+
+/** The decision on a {@link ConfirmationRequest}. */
+export interface ConfirmationDecision {
+  readonly approved: boolean;
+  readonly timedOut: boolean;
+  readonly interruptId: string;
+  readonly by?: string;
+  readonly comment?: string;
+}
+
+/** One connector action called by a backend on the engine's own handlers (an agent's tool call). */
+export interface ToolActionRequest {
+  readonly connector: Connector;
+  readonly action: Action;
+  readonly input: JsonObject;
+  /** Distinguishes this call's idempotency key from the step's (`tool-3`). */
+  readonly key: string;
+}
+
 /**
  * The execution context a backend receives: the handler context (run/workflow/step ids, attempt,
- * idempotency key, secrets, environment, trace id, deadline, AbortSignal) plus free metadata.
+ * idempotency key, secrets, environment, trace id, deadline, AbortSignal) plus free metadata, and
+ * the engine services an agent loop needs: the clock, the run's connectors and handlers, the event
+ * log and approvals.
  */
 export interface BackendContext extends HandlerContext {
   readonly backend: string;
   readonly metadata: Readonly<Record<string, JsonValue>>;
+  /** The engine's clock (a `FakeClock` in tests): rate limits and backoff must use it. */
+  readonly clock: Clock;
+  /** Resolves a connector reference with the engine's resolver (`undefined` when unknown). */
+  connector(reference: string): Promise<Connector | undefined>;
+  /**
+   * Runs a connector action on the engine's handler executor for its handler type, after applying
+   * the action's input schema defaults and validating (`VALIDATION` on mismatch). Errors are
+   * `OpenWorkflowError`s with the handler's code.
+   */
+  invokeAction(request: ToolActionRequest): Promise<JsonValue>;
+  /** Appends an agent event to the run log (step id, path and attempt are filled in). */
+  emit(type: AgentEventType, data: JsonObject): void;
+  /**
+   * Suspends the step until a person decides (`interrupt.requested` with `kind:
+   * tool-confirmation`; `resolveInterrupt` answers it). While it waits the attempt's time limit
+   * is paused and the step does not count as work, so the run is `suspended`.
+   */
+  requestConfirmation(request: ConfirmationRequest): Promise<ConfirmationDecision>;
 }
 
 /**

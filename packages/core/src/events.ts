@@ -22,6 +22,9 @@ export const RUN_EVENT_TYPES = [
   'signal.received',
   'interrupt.requested',
   'interrupt.resolved',
+  'agent.delta',
+  'agent.tool-call',
+  'agent.usage',
 ] as const;
 
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];

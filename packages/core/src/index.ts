@@ -1,12 +1,16 @@
 export {
   type ActionRequest,
+  type AgentEventType,
   type AgentRequest,
   type Backend,
   type BackendCapability,
   type BackendContext,
   BackendRegistry,
   type BackendRequest,
+  type ConfirmationDecision,
+  type ConfirmationRequest,
   canonicalBackendName,
+  type ToolActionRequest,
   type WorkflowRequest,
 } from './backend.js';
 export { type Clock, FakeClock, systemClock } from './clock.js';

@@ -188,6 +188,11 @@ function requestOf(exec: RunExecution, data: JsonObject): ApprovalRequest {
   };
 }
 
+/** Tells the approval hooks about an `interrupt.requested` payload (agent tool confirmations too). */
+export function notifyApproval(exec: RunExecution, hook: 'requested' | 'escalated', data: JsonObject): void {
+  notify(exec, hook, requestOf(exec, data));
+}
+
 /** Hooks are notifications: a failing hook is logged, never fails the run. */
 function notify(exec: RunExecution, hook: 'requested' | 'escalated', request: ApprovalRequest): void {
   const callback = exec.services.approvals?.[hook];

@@ -13,8 +13,10 @@ const fixtures = new URL('./fixtures/', import.meta.url);
 const examples = new URL('../../../examples/', import.meta.url);
 const read = (base: URL, path: string): string => readFileSync(new URL(path, base), 'utf8');
 
+/** OpenWorkflow documents under `dir`; examples are workspace packages, so their manifests and installed dependencies are skipped. */
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
+    if (name === 'node_modules' || name === 'package.json') return [];
     const path = join(dir, name);
     return statSync(path).isDirectory() ? files(path) : /\.(ya?ml|json)$/.test(name) ? [path] : [];
   });
