@@ -228,7 +228,13 @@ export class ConformanceDriver {
           this.#write({ id, type: 'error', code: 'UNSUPPORTED', message: `unknown request ${request.type}` });
       }
     } catch (error) {
-      this.#write({ id, type: 'error', code: 'INTERNAL', message: messageOf(error) });
+      // A request the run cannot take (no such approval pending, a signal to a finished run) is
+      // the runner's mistake, not the driver's.
+      const code =
+        OpenWorkflowError.is(error) && (error.code === 'NOT_FOUND' || error.code === 'VALIDATION')
+          ? 'BAD_REQUEST'
+          : 'INTERNAL';
+      this.#write({ id, type: 'error', code, message: messageOf(error) });
     }
   }
 
