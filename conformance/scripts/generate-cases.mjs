@@ -2292,6 +2292,74 @@ const LOADER = [
     { code: 'OW_SCHEMA_RANGE' },
   ],
   [40, 'valid-connector', 'A valid connector and workflow give no error diagnostics', null, null],
+  [
+    41,
+    'boolean-condition-refused',
+    'A condition must be a template string: a YAML boolean is OW_SCHEMA_TYPE',
+    wf(
+      '    steps:\n      - id: a\n        condition: false\n        connector: connector:conformance/behaviour@1.0.0\n        action: echo\n',
+    ),
+    { code: 'OW_SCHEMA_TYPE', at: ['false', 0], pointer: '/workflows/0/steps/0/condition' },
+  ],
+  [
+    42,
+    'connector-missing-display-name',
+    'A connector without displayName is OW_SCHEMA_REQUIRED',
+    HTTP_CONNECTOR.replace('  displayName: Behaviour server\n', ''),
+    { code: 'OW_SCHEMA_REQUIRED', document: 'connector.yaml' },
+  ],
+  [
+    43,
+    'connector-unknown-kind',
+    'A connector kind outside the list is OW_SCHEMA_ENUM',
+    HTTP_CONNECTOR.replace('kind: http', 'kind: carrier-pigeon'),
+    { code: 'OW_SCHEMA_ENUM', document: 'connector.yaml', at: ['carrier-pigeon', 0, 'connector.yaml'] },
+  ],
+  [
+    44,
+    'http-method-outside-list',
+    'An HTTP handler method outside GET/POST/PUT/DELETE/PATCH is refused',
+    HTTP_CONNECTOR.replace('method: POST', 'method: TRACE'),
+    { code: { $oneOf: ['OW_SCHEMA_ENUM', 'OW_SCHEMA_NO_MATCH'] }, document: 'connector.yaml' },
+  ],
+  [
+    45,
+    'action-without-description',
+    'An action without description is OW_SCHEMA_REQUIRED',
+    HTTP_CONNECTOR.replace('    description: Calls the echo route\n', ''),
+    { code: 'OW_SCHEMA_REQUIRED', document: 'connector.yaml' },
+  ],
+  [
+    46,
+    'handler-with-two-kinds',
+    'A handler naming two kinds (http and function) is refused',
+    HTTP_CONNECTOR.replace('      http:\n', '      function: calc.add\n      http:\n'),
+    {
+      code: {
+        $oneOf: [
+          'OW_SCHEMA_NO_MATCH',
+          'OW_SCHEMA_INVALID',
+          'OW_SCHEMA_UNKNOWN_PROPERTY',
+          'OW_SCHEMA_DEPENDENCY',
+        ],
+      },
+      document: 'connector.yaml',
+    },
+  ],
+  [
+    47,
+    'unknown-step-type',
+    'An unknown step type is OW_SCHEMA_ENUM',
+    wf('    steps:\n      - id: a\n        type: teleport\n'),
+    { code: 'OW_SCHEMA_ENUM', at: ['teleport', 0] },
+  ],
+  [
+    48,
+    'if-without-then',
+    'An if step without then is OW_SCHEMA_REQUIRED',
+    wf('    steps:\n      - id: a\n        type: if\n        condition: "{{ true }}"\n'),
+    { code: 'OW_SCHEMA_REQUIRED' },
+  ],
 ];
 
 /** 1-based line and column (in characters) of the n-th occurrence of `needle`. */
