@@ -52,6 +52,7 @@ function connector(actions) {
       return {
         name: spec.name,
         description: `Calls ${spec.url ? 'a fixed URL' : `the ${spec.route ?? spec.name} route`}`,
+        ...(spec.input ? { input: spec.input } : {}),
         handler: { http },
       };
     }),
@@ -856,6 +857,7 @@ add(
     title: 'A handler header template reads the action input',
     spec: 'spec/handlers.md#templates-in-handler-configs',
     behaviour: { api: 'echo' },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: OpenWorkflow handler-config syntax, not a JS template
     actions: [{ name: 'api', headers: { 'X-Tenant': '${input.tenant}' } }],
     workflows: [{ name: 'Call', steps: [call('call', 'api', { tenant: 'acme' })] }],
     run: { workflow: 'Call' },
@@ -871,6 +873,7 @@ add(
     title: 'A handler URL template places the input in the path',
     spec: 'spec/handlers.md#templates-in-handler-configs',
     behaviour: { items: 'echo' },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: OpenWorkflow handler-config syntax, not a JS template
     actions: [{ name: 'item', url: '@@BEHAVIOUR@@/items/${input.id}/detail' }],
     workflows: [{ name: 'Call', steps: [call('call', 'item', { id: 'abc' })] }],
     run: { workflow: 'Call' },
@@ -1937,6 +1940,7 @@ for (const [number, slug, caseTitle, reply, status] of SECRET_SINKS) {
       title: caseTitle,
       spec: ['spec/secrets.md#sinks', 'spec/secrets.md#the-masker'],
       behaviour: { api: reply, after: 'echo' },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: OpenWorkflow handler-config syntax, not a JS template
       actions: [{ name: 'api', headers: { Authorization: 'Bearer ${secrets.API_KEY}' } }, 'after'],
       workflows: [
         {
@@ -2288,6 +2292,74 @@ const LOADER = [
     { code: 'OW_SCHEMA_RANGE' },
   ],
   [40, 'valid-connector', 'A valid connector and workflow give no error diagnostics', null, null],
+  [
+    41,
+    'boolean-condition-refused',
+    'A condition must be a template string: a YAML boolean is OW_SCHEMA_TYPE',
+    wf(
+      '    steps:\n      - id: a\n        condition: false\n        connector: connector:conformance/behaviour@1.0.0\n        action: echo\n',
+    ),
+    { code: 'OW_SCHEMA_TYPE', at: ['false', 0], pointer: '/workflows/0/steps/0/condition' },
+  ],
+  [
+    42,
+    'connector-missing-display-name',
+    'A connector without displayName is OW_SCHEMA_REQUIRED',
+    HTTP_CONNECTOR.replace('  displayName: Behaviour server\n', ''),
+    { code: 'OW_SCHEMA_REQUIRED', document: 'connector.yaml' },
+  ],
+  [
+    43,
+    'connector-unknown-kind',
+    'A connector kind outside the list is OW_SCHEMA_ENUM',
+    HTTP_CONNECTOR.replace('kind: http', 'kind: carrier-pigeon'),
+    { code: 'OW_SCHEMA_ENUM', document: 'connector.yaml', at: ['carrier-pigeon', 0, 'connector.yaml'] },
+  ],
+  [
+    44,
+    'http-method-outside-list',
+    'An HTTP handler method outside GET/POST/PUT/DELETE/PATCH is refused',
+    HTTP_CONNECTOR.replace('method: POST', 'method: TRACE'),
+    { code: { $oneOf: ['OW_SCHEMA_ENUM', 'OW_SCHEMA_NO_MATCH'] }, document: 'connector.yaml' },
+  ],
+  [
+    45,
+    'action-without-description',
+    'An action without description is OW_SCHEMA_REQUIRED',
+    HTTP_CONNECTOR.replace('    description: Calls the echo route\n', ''),
+    { code: 'OW_SCHEMA_REQUIRED', document: 'connector.yaml' },
+  ],
+  [
+    46,
+    'handler-with-two-kinds',
+    'A handler naming two kinds (http and function) is refused',
+    HTTP_CONNECTOR.replace('      http:\n', '      function: calc.add\n      http:\n'),
+    {
+      code: {
+        $oneOf: [
+          'OW_SCHEMA_NO_MATCH',
+          'OW_SCHEMA_INVALID',
+          'OW_SCHEMA_UNKNOWN_PROPERTY',
+          'OW_SCHEMA_DEPENDENCY',
+        ],
+      },
+      document: 'connector.yaml',
+    },
+  ],
+  [
+    47,
+    'unknown-step-type',
+    'An unknown step type is OW_SCHEMA_ENUM',
+    wf('    steps:\n      - id: a\n        type: teleport\n'),
+    { code: 'OW_SCHEMA_ENUM', at: ['teleport', 0] },
+  ],
+  [
+    48,
+    'if-without-then',
+    'An if step without then is OW_SCHEMA_REQUIRED',
+    wf('    steps:\n      - id: a\n        type: if\n        condition: "{{ true }}"\n'),
+    { code: 'OW_SCHEMA_REQUIRED' },
+  ],
 ];
 
 /** 1-based line and column (in characters) of the n-th occurrence of `needle`. */
@@ -2337,6 +2409,916 @@ for (const [number, slug, caseTitle, text, expected] of LOADER) {
     expect,
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// More of digest §21 (C, F, G, H, I–N): one behaviour per case
+// ---------------------------------------------------------------------------------------------
+
+/** A one-off case: the connector is built from `behaviour` unless `actions` is given. */
+function single(profile, number, id, title, spec, body) {
+  add(
+    profile,
+    'checklist',
+    runCase({ id, requirement: `OW-${profile.toUpperCase()}-${pad(number)}`, title, spec, ...body }),
+  );
+}
+
+single(
+  'logic',
+  170,
+  'if-true-output',
+  'An if whose condition holds runs then; its output is {branch: then, conditionResult: true}',
+  'spec/execution.md#if',
+  {
+    behaviour: { yes: 'echo', no: 'echo' },
+    workflows: [
+      {
+        name: 'If',
+        steps: [
+          {
+            id: 'choose',
+            type: 'if',
+            condition: '{{ inputs.n > 3 }}',
+            // biome-ignore lint/suspicious/noThenProperty: the `if` step's key is called then
+            then: [call('y', 'yes')],
+            else: [call('n', 'no')],
+          },
+        ],
+      },
+    ],
+    run: { workflow: 'If', inputs: { n: 5 } },
+    expect: {
+      status: 'success',
+      steps: { choose: { output: { branch: 'then', conditionResult: true } } },
+      behaviour: { calls: { yes: 1, no: 0 } },
+    },
+  },
+);
+single(
+  'logic',
+  171,
+  'if-false-output',
+  'An if whose condition fails runs else; its output is {branch: else, conditionResult: false}',
+  'spec/execution.md#if',
+  {
+    behaviour: { yes: 'echo', no: 'echo' },
+    workflows: [
+      {
+        name: 'If',
+        steps: [
+          {
+            id: 'choose',
+            type: 'if',
+            condition: '{{ inputs.n > 3 }}',
+            // biome-ignore lint/suspicious/noThenProperty: the `if` step's key is called then
+            then: [call('y', 'yes')],
+            else: [call('n', 'no')],
+          },
+        ],
+      },
+    ],
+    run: { workflow: 'If', inputs: { n: 1 } },
+    expect: {
+      status: 'success',
+      steps: { choose: { output: { branch: 'else', conditionResult: false } } },
+      behaviour: { calls: { yes: 0, no: 1 } },
+    },
+  },
+);
+single(
+  'logic',
+  172,
+  'if-branch-failure-fails-step',
+  'A failing step inside a branch fails the if step with the inner error',
+  'spec/execution.md#if',
+  {
+    behaviour: { inner: { fail: { status: 503, message: 'inner down' } }, after: 'echo' },
+    workflows: [
+      {
+        name: 'If',
+        steps: [
+          {
+            id: 'choose',
+            type: 'if',
+            condition: '{{ inputs.go }}',
+            // biome-ignore lint/suspicious/noThenProperty: the `if` step's key is called then
+            then: [call('deep', 'inner')],
+          },
+          call('after', 'after'),
+        ],
+      },
+    ],
+    run: { workflow: 'If', inputs: { go: true } },
+    expect: {
+      status: 'failed',
+      steps: { choose: { status: 'failed', error: { code: 'UNAVAILABLE' } }, deep: { status: 'failed' } },
+      behaviour: { calls: { after: 0 } },
+    },
+  },
+);
+single(
+  'logic',
+  173,
+  'switch-output',
+  'A matching switch reports {case, matchedValue}',
+  'spec/execution.md#switch',
+  {
+    behaviour: { gold: 'echo' },
+    workflows: [
+      {
+        name: 'Switch',
+        steps: [
+          { id: 'tier', type: 'switch', value: '{{ inputs.tier }}', cases: { gold: [call('g', 'gold')] } },
+        ],
+      },
+    ],
+    run: { workflow: 'Switch', inputs: { tier: 'gold' } },
+    expect: { status: 'success', steps: { tier: { output: { case: 'gold', matchedValue: 'gold' } } } },
+  },
+);
+single(
+  'logic',
+  174,
+  'switch-no-match-no-default',
+  'A switch with no match and no default runs nothing and succeeds',
+  'spec/execution.md#switch',
+  {
+    behaviour: { gold: 'echo', after: 'echo' },
+    workflows: [
+      {
+        name: 'Switch',
+        steps: [
+          { id: 'tier', type: 'switch', value: '{{ inputs.tier }}', cases: { gold: [call('g', 'gold')] } },
+          call('after', 'after'),
+        ],
+      },
+    ],
+    run: { workflow: 'Switch', inputs: { tier: 'tin' } },
+    expect: {
+      status: 'success',
+      steps: { tier: { status: 'success' } },
+      behaviour: { calls: { gold: 0, after: 1 } },
+    },
+  },
+);
+single(
+  'logic',
+  175,
+  'foreach-unbounded-runs-together',
+  'forEach without maxConcurrency runs its iterations together',
+  'spec/execution.md#foreach',
+  {
+    behaviour: { work: { delayMs: 300, echo: {} } },
+    workflows: [
+      {
+        name: 'Each',
+        steps: [
+          {
+            id: 'each',
+            type: 'forEach',
+            items: [1, 2, 3],
+            steps: [call('process', 'work', { v: '{{ item }}' })],
+          },
+        ],
+      },
+    ],
+    run: { workflow: 'Each' },
+    expect: { status: 'success', behaviour: { calls: { work: 3 }, maxConcurrency: { work: 3 } } },
+  },
+);
+single(
+  'logic',
+  176,
+  'foreach-empty-counts-zero',
+  'forEach over an empty array succeeds with every count 0',
+  'spec/execution.md#foreach',
+  {
+    behaviour: { work: 'echo' },
+    workflows: [
+      { name: 'Each', steps: [{ id: 'each', type: 'forEach', items: [], steps: [call('process', 'work')] }] },
+    ],
+    run: { workflow: 'Each' },
+    expect: {
+      status: 'success',
+      steps: {
+        each: {
+          status: 'success',
+          output: { results: [], successCount: 0, errorCount: 0, totalCount: 0, status: 'success' },
+        },
+      },
+      behaviour: { calls: { work: 0 } },
+    },
+  },
+);
+single(
+  'logic',
+  177,
+  'parallel-any-cancels-the-rest',
+  'join any: once a branch succeeds the slow branch is canceled (its call is aborted)',
+  'spec/execution.md#parallel',
+  {
+    behaviour: { fast: 'echo', slow: { delayMs: 3000, echo: {} } },
+    workflows: [
+      {
+        name: 'Race',
+        steps: [
+          {
+            id: 'race',
+            type: 'parallel',
+            join: 'any',
+            branches: { quick: [call('q', 'fast')], late: [call('l', 'slow')] },
+          },
+        ],
+      },
+    ],
+    run: { workflow: 'Race' },
+    expect: {
+      status: 'success',
+      steps: { race: { status: 'success' }, l: { status: 'canceled' } },
+      behaviour: { calls: { fast: 1, slow: 1 }, aborted: { slow: 1 } },
+    },
+  },
+);
+single(
+  'logic',
+  178,
+  'parallel-timeout',
+  'A parallel timeout cancels unfinished branches and fails the step TIMEOUT',
+  'spec/execution.md#parallel',
+  {
+    behaviour: { slow: { delayMs: 3000, echo: {} } },
+    workflows: [
+      {
+        name: 'Slow',
+        steps: [{ id: 'fan', type: 'parallel', timeout: '200ms', branches: { a: [call('s', 'slow')] } }],
+      },
+    ],
+    run: { workflow: 'Slow' },
+    expect: {
+      status: 'failed',
+      steps: { fan: { status: 'failed', error: { code: 'TIMEOUT' } } },
+      behaviour: { aborted: { slow: 1 } },
+    },
+  },
+);
+single(
+  'logic',
+  179,
+  'parallel-continue-on-error',
+  'parallel continueOnError: a failing branch is reported as error and the step succeeds',
+  'spec/execution.md#parallel',
+  {
+    behaviour: { good: 'echo', bad: { fail: { status: 500, message: 'no' } } },
+    workflows: [
+      {
+        name: 'Fan',
+        steps: [
+          {
+            id: 'fan',
+            type: 'parallel',
+            continueOnError: true,
+            branches: { ok: [call('g', 'good')], broken: [call('b', 'bad')] },
+          },
+        ],
+      },
+    ],
+    run: { workflow: 'Fan' },
+    expect: {
+      status: 'success',
+      steps: {
+        fan: {
+          status: 'success',
+          output: {
+            $partial: {
+              errorCount: 1,
+              branches: { $partial: { broken: { $partial: { status: 'error' } } } },
+            },
+          },
+        },
+      },
+    },
+  },
+);
+single(
+  'logic',
+  180,
+  'parallel-branch-output-downstream',
+  'A later step reads a branch output as steps.<id>.branches.<name>.output',
+  'spec/execution.md#parallel',
+  {
+    behaviour: { left: 'echo', report: 'echo' },
+    workflows: [
+      {
+        name: 'Fan',
+        steps: [
+          { id: 'fan', type: 'parallel', branches: { l: [call('ls', 'left', { side: 'L' })] } },
+          call('report', 'report', { got: '{{ steps.fan.branches.l.output.side }}' }),
+        ],
+      },
+    ],
+    run: { workflow: 'Fan' },
+    expect: { status: 'success', behaviour: { requests: { report: [{ body: { got: 'L' } }] } } },
+  },
+);
+single(
+  'logic',
+  181,
+  'legacy-parallel-group',
+  'A legacy parallel group runs its children together; each is readable by id',
+  'spec/execution.md#legacy-parallel-group-parallel-steps',
+  {
+    behaviour: { a: { delayMs: 300, echo: {} }, b: { delayMs: 300, echo: {} }, report: 'echo' },
+    workflows: [
+      {
+        name: 'Group',
+        steps: [
+          { id: 'group', parallel: [call('ga', 'a', { v: 1 }), call('gb', 'b', { v: 2 })] },
+          call('report', 'report', { a: '{{ steps.group.ga.output.v }}', b: '{{ steps.gb.output.v }}' }),
+        ],
+      },
+    ],
+    run: { workflow: 'Group' },
+    expect: {
+      status: 'success',
+      behaviour: { maxConcurrency: { '*': 2 }, requests: { report: [{ body: { a: 1, b: 2 } }] } },
+    },
+  },
+);
+single(
+  'logic',
+  182,
+  'wait-until-past-time',
+  'wait until a time in the past returns at once',
+  'spec/execution.md#wait',
+  {
+    clock: 'virtual',
+    behaviour: { after: 'echo' },
+    workflows: [
+      {
+        name: 'Wait',
+        steps: [
+          { id: 'pause', type: 'wait', until: { time: '1999-01-01T00:00:00Z' } },
+          call('after', 'after'),
+        ],
+      },
+    ],
+    run: { workflow: 'Wait' },
+    expect: {
+      status: 'success',
+      steps: { pause: { output: { $partial: { waitType: 'time', timedOut: false } } } },
+      events: {
+        delays: [
+          {
+            from: { type: 'step.started', stepId: 'pause' },
+            to: { type: 'step.completed', stepId: 'pause' },
+            ms: 0,
+          },
+        ],
+      },
+    },
+  },
+);
+single(
+  'logic',
+  183,
+  'wait-until-future-time',
+  'wait until a future time waits exactly until then (virtual clock from 2000-01-01)',
+  'spec/execution.md#wait',
+  {
+    clock: 'virtual',
+    behaviour: { after: 'echo' },
+    workflows: [
+      {
+        name: 'Wait',
+        steps: [
+          { id: 'pause', type: 'wait', until: { time: '2000-01-01T06:00:00Z' } },
+          call('after', 'after'),
+        ],
+      },
+    ],
+    run: { workflow: 'Wait' },
+    expect: {
+      status: 'success',
+      events: {
+        delays: [
+          { from: { type: 'run.started' }, to: { type: 'step.completed', stepId: 'pause' }, ms: 21600000 },
+        ],
+      },
+    },
+  },
+);
+single(
+  'logic',
+  184,
+  'wait-duration-output',
+  'A duration wait reports {waitType: duration, waitedFor: seconds, timedOut: false}',
+  'spec/execution.md#wait',
+  {
+    clock: 'virtual',
+    behaviour: { after: 'echo' },
+    workflows: [
+      {
+        name: 'Wait',
+        steps: [
+          { id: 'pause', type: 'wait', duration: '30s' },
+          call('after', 'after', { waited: '{{ steps.pause.output.waitedFor }}' }),
+        ],
+      },
+    ],
+    run: { workflow: 'Wait' },
+    expect: {
+      status: 'success',
+      steps: { pause: { output: { $partial: { waitType: 'duration', waitedFor: 30, timedOut: false } } } },
+      behaviour: { requests: { after: [{ body: { waited: 30 } }] } },
+    },
+  },
+);
+single(
+  'logic',
+  185,
+  'try-success-output',
+  'A try whose body succeeds: {status: success, attempts: 1, output}; catch skipped, finally runs',
+  'spec/execution.md#try',
+  {
+    behaviour: { work: 'echo', recover: 'echo', cleanup: 'echo' },
+    workflows: [
+      {
+        name: 'Try',
+        steps: [
+          {
+            id: 'guard',
+            type: 'try',
+            steps: [call('w', 'work', { v: 7 })],
+            catch: [call('c', 'recover')],
+            finally: [call('f', 'cleanup')],
+          },
+        ],
+      },
+    ],
+    run: { workflow: 'Try' },
+    expect: {
+      status: 'success',
+      steps: { guard: { output: { $partial: { status: 'success', attempts: 1, output: { v: 7 } } } } },
+      behaviour: { calls: { work: 1, recover: 0, cleanup: 1 } },
+    },
+  },
+);
+single(
+  'logic',
+  186,
+  'try-catch-error-propagates-after-finally',
+  'An error raised in catch propagates after finally has run',
+  'spec/execution.md#try',
+  {
+    behaviour: {
+      boom: { fail: { status: 500, message: 'first' } },
+      worse: { fail: { status: 500, message: 'second' } },
+      cleanup: 'echo',
+      after: 'echo',
+    },
+    workflows: [
+      {
+        name: 'Try',
+        steps: [
+          {
+            id: 'guard',
+            type: 'try',
+            steps: [call('b', 'boom')],
+            catch: [call('c', 'worse')],
+            finally: [call('f', 'cleanup')],
+          },
+          call('after', 'after'),
+        ],
+      },
+    ],
+    run: { workflow: 'Try' },
+    expect: {
+      status: 'failed',
+      steps: { guard: { status: 'failed' } },
+      behaviour: { order: ['boom', 'worse', 'cleanup'], calls: { after: 0 } },
+    },
+  },
+);
+single(
+  'logic',
+  187,
+  'try-retry-on-timeout-only',
+  'try retryOn [timeout] does not retry a VALIDATION error',
+  'spec/execution.md#try',
+  {
+    clock: 'virtual',
+    behaviour: { bad: { fail: { status: 400, message: 'bad request' } }, recover: 'echo' },
+    workflows: [
+      {
+        name: 'Try',
+        steps: [
+          {
+            id: 'guard',
+            type: 'try',
+            retry: { maxAttempts: 3, backoff: 'fixed', retryOn: ['timeout'] },
+            steps: [call('b', 'bad')],
+            catch: [call('c', 'recover', { code: '{{ error.code }}', n: '{{ error.attemptCount }}' })],
+          },
+        ],
+      },
+    ],
+    run: { workflow: 'Try' },
+    expect: {
+      status: 'success',
+      behaviour: { calls: { bad: 1 }, requests: { recover: [{ body: { code: 'VALIDATION', n: 1 } }] } },
+    },
+  },
+);
+single(
+  'logic',
+  188,
+  'transform-result-two-ways',
+  'A transform result is readable as steps.<id>.result and steps.<id>.output.result',
+  'spec/execution.md#transform',
+  {
+    behaviour: { report: 'echo' },
+    workflows: [
+      {
+        name: 'T',
+        steps: [
+          { id: 'calc', type: 'transform', language: 'template', expression: '{{ inputs.a * inputs.b }}' },
+          call('report', 'report', { a: '{{ steps.calc.result }}', b: '{{ steps.calc.output.result }}' }),
+        ],
+      },
+    ],
+    run: { workflow: 'T', inputs: { a: 6, b: 7 } },
+    expect: { status: 'success', behaviour: { requests: { report: [{ body: { a: 42, b: 42 } }] } } },
+  },
+);
+single(
+  'logic',
+  189,
+  'transform-unknown-language-unavailable',
+  'A transform language without a plugin (javascript) fails UNAVAILABLE',
+  'spec/execution.md#transform',
+  {
+    behaviour: { report: 'echo' },
+    workflows: [
+      {
+        name: 'T',
+        steps: [{ id: 'calc', type: 'transform', language: 'javascript', expression: 'return 1' }],
+      },
+    ],
+    run: { workflow: 'T' },
+    expect: { status: 'failed', steps: { calc: { status: 'failed', error: { code: 'UNAVAILABLE' } } } },
+  },
+);
+single(
+  'logic',
+  190,
+  'transform-jsonata-syntax-error',
+  'A JSONata syntax error fails the transform VALIDATION',
+  'spec/execution.md#transform',
+  {
+    behaviour: { report: 'echo' },
+    workflows: [
+      { name: 'T', steps: [{ id: 'calc', type: 'transform', language: 'jsonata', expression: '$sum(' }] },
+    ],
+    run: { workflow: 'T' },
+    expect: { status: 'failed', error: { code: 'VALIDATION' } },
+  },
+);
+single(
+  'logic',
+  191,
+  'subworkflow-outputs',
+  'A subworkflow step runs the child with its input; the parent reads steps.<id>.outputs.<name>',
+  'spec/execution.md#workflow-subworkflow',
+  {
+    behaviour: { child: 'echo', report: 'echo' },
+    workflows: [
+      {
+        name: 'Parent',
+        steps: [
+          { id: 'sub', workflow: 'Child', input: { n: 4 } },
+          call('report', 'report', { doubled: '{{ steps.sub.outputs.doubled }}' }),
+        ],
+      },
+      {
+        name: 'Child',
+        inputs: { n: { type: 'number', required: true } },
+        steps: [call('c', 'child', { n: '{{ inputs.n }}' })],
+        outputs: { doubled: { value: '{{ steps.c.output.n * 2 }}' } },
+      },
+    ],
+    run: { workflow: 'Parent' },
+    expect: {
+      status: 'success',
+      behaviour: { requests: { child: [{ body: { n: 4 } }], report: [{ body: { doubled: 8 } }] } },
+    },
+  },
+);
+single(
+  'logic',
+  192,
+  'subworkflow-failure-fails-step',
+  'A failing child fails the subworkflow step and the parent',
+  'spec/execution.md#workflow-subworkflow',
+  {
+    behaviour: { child: { fail: { status: 500, message: 'child broke' } }, after: 'echo' },
+    workflows: [
+      { name: 'Parent', steps: [{ id: 'sub', workflow: 'Child' }, call('after', 'after')] },
+      { name: 'Child', steps: [call('c', 'child')] },
+    ],
+    run: { workflow: 'Parent' },
+    expect: { status: 'failed', steps: { sub: { status: 'failed' } }, behaviour: { calls: { after: 0 } } },
+  },
+);
+single(
+  'core',
+  160,
+  'for-each-key-output-array',
+  'A step with for_each runs per item; steps.<id>.output is the outputs in item order',
+  'spec/execution.md#step-level-keys-every-kind',
+  {
+    behaviour: { work: 'echo', report: 'echo' },
+    workflows: [
+      {
+        name: 'Loop',
+        steps: [
+          call('each', 'work', { v: '{{ item }}', i: '{{ index }}' }, { for_each: '{{ inputs.xs }}' }),
+          call('report', 'report', { all: '{{ steps.each.output }}' }),
+        ],
+      },
+    ],
+    run: { workflow: 'Loop', inputs: { xs: ['a', 'b', 'c'] } },
+    expect: {
+      status: 'success',
+      behaviour: {
+        calls: { work: 3 },
+        maxConcurrency: { work: 1 },
+        requests: {
+          report: [
+            {
+              body: {
+                all: [
+                  { v: 'a', i: 0 },
+                  { v: 'b', i: 1 },
+                  { v: 'c', i: 2 },
+                ],
+              },
+            },
+          ],
+        },
+      },
+    },
+  },
+);
+single(
+  'core',
+  161,
+  'for-each-parallel-runs-together',
+  'for_each with parallel: true runs the iterations together',
+  'spec/execution.md#step-level-keys-every-kind',
+  {
+    behaviour: { work: { delayMs: 300, echo: {} } },
+    workflows: [
+      {
+        name: 'Loop',
+        steps: [call('each', 'work', { v: '{{ item }}' }, { for_each: '{{ [1, 2, 3] }}', parallel: true })],
+      },
+    ],
+    run: { workflow: 'Loop' },
+    expect: { status: 'success', behaviour: { calls: { work: 3 }, maxConcurrency: { work: 3 } } },
+  },
+);
+single(
+  'core',
+  162,
+  'condition-before-for-each',
+  'A condition on a for_each step is evaluated once, before the loop: false skips every iteration',
+  'spec/execution.md#conditions',
+  {
+    behaviour: { work: 'echo' },
+    workflows: [
+      {
+        name: 'Loop',
+        steps: [
+          call(
+            'each',
+            'work',
+            { v: '{{ item }}' },
+            { for_each: '{{ [1, 2] }}', condition: '{{ inputs.go }}' },
+          ),
+        ],
+      },
+    ],
+    run: { workflow: 'Loop', inputs: { go: false } },
+    expect: { status: 'success', steps: { each: { status: 'skipped' } }, behaviour: { calls: { work: 0 } } },
+  },
+);
+single(
+  'core',
+  163,
+  'output-reads-status-as-boolean',
+  "An output {{ steps.x.status == 'success' }} is a boolean",
+  'spec/execution.md#outputs',
+  {
+    behaviour: { work: 'echo' },
+    workflows: [
+      {
+        name: 'Out',
+        steps: [call('x', 'work')],
+        outputs: { ok: { value: "{{ steps.x.status == 'success' }}" } },
+      },
+    ],
+    run: { workflow: 'Out' },
+    expect: { status: 'success', outputs: { ok: true } },
+  },
+);
+single(
+  'core',
+  164,
+  'outputs-rendered-on-failure',
+  'Outputs are rendered for a failed run too, without changing its status',
+  'spec/execution.md#outputs',
+  {
+    behaviour: { work: { fail: { status: 500, message: 'no' } } },
+    workflows: [
+      { name: 'Out', steps: [call('x', 'work')], outputs: { seen: { value: '{{ steps.x.status }}' } } },
+    ],
+    run: { workflow: 'Out' },
+    expect: { status: 'failed', outputs: { seen: 'failed' } },
+  },
+);
+single(
+  'core',
+  165,
+  'env-root-in-step-input',
+  '{{ env.X }} in a step input reads the run environment',
+  ['spec/workflows.md#templates-and-references'],
+  {
+    behaviour: { work: 'echo' },
+    workflows: [{ name: 'Env', steps: [call('x', 'work', { region: '{{ env.REGION }}' })] }],
+    run: { workflow: 'Env', env: { REGION: 'eu-west-1' } },
+    expect: { status: 'success', steps: { x: { output: { region: 'eu-west-1' } } } },
+  },
+);
+single(
+  'core',
+  166,
+  'action-input-schema-default',
+  "The action's input schema defaults are applied before the call",
+  'spec/execution.md#action-steps',
+  {
+    behaviour: { forecast: 'echo' },
+    actions: [
+      {
+        name: 'forecast',
+        input: {
+          type: 'object',
+          properties: { city: { type: 'string' }, days: { type: 'integer', default: 7 } },
+          required: ['city'],
+        },
+      },
+    ],
+    workflows: [{ name: 'Forecast', steps: [call('f', 'forecast', { city: 'Oslo' })] }],
+    run: { workflow: 'Forecast' },
+    expect: {
+      status: 'success',
+      behaviour: { requests: { forecast: [{ body: { city: 'Oslo', days: 7 } }] } },
+    },
+  },
+);
+single(
+  'core',
+  167,
+  'action-input-schema-violation',
+  "An input that breaks the action's input schema fails VALIDATION before the call",
+  'spec/execution.md#action-steps',
+  {
+    behaviour: { forecast: 'echo' },
+    actions: [
+      {
+        name: 'forecast',
+        input: {
+          type: 'object',
+          properties: { city: { type: 'string' }, days: { type: 'integer', default: 7 } },
+          required: ['city'],
+        },
+      },
+    ],
+    workflows: [{ name: 'Forecast', steps: [call('f', 'forecast', { city: 42 })] }],
+    run: { workflow: 'Forecast' },
+    expect: {
+      status: 'failed',
+      steps: { f: { status: 'failed', attempts: 1, error: { code: 'VALIDATION' } } },
+      behaviour: { calls: { forecast: 0 } },
+    },
+  },
+);
+single(
+  'core',
+  168,
+  'unknown-action-is-validation',
+  'An action name the connector does not have fails the step VALIDATION without a call',
+  'spec/execution.md#action-steps',
+  {
+    behaviour: { real: 'echo' },
+    workflows: [{ name: 'Ghost', steps: [call('g', 'ghost')] }],
+    actions: ['real'],
+    run: { workflow: 'Ghost' },
+    expect: {
+      status: 'failed',
+      steps: { g: { status: 'failed', error: { code: 'VALIDATION' } } },
+      behaviour: { calls: { real: 0 } },
+    },
+  },
+);
+single(
+  'errors',
+  170,
+  'step-timeout-details',
+  'A step timeout fails TIMEOUT with details.timeout_ms',
+  'spec/execution.md#timeouts',
+  {
+    behaviour: { slow: { delayMs: 3000, echo: {} } },
+    workflows: [{ name: 'Slow', steps: [call('s', 'slow', {}, { timeout: '250ms' })] }],
+    run: { workflow: 'Slow' },
+    expect: {
+      status: 'failed',
+      steps: { s: { status: 'failed', error: { code: 'TIMEOUT', details: { timeout_ms: 250 } } } },
+      behaviour: { aborted: { slow: 1 } },
+    },
+  },
+);
+single(
+  'errors',
+  171,
+  'error-envelope-code-preserved',
+  "A connector error envelope's own code is kept in details.connector_code",
+  ['spec/handlers.md#response', 'spec/errors.md#connector-codes'],
+  {
+    behaviour: {
+      api: { reply: { body: { status: 'error', code: 'QUOTA_EXCEEDED', message: 'over quota' } } },
+    },
+    workflows: [{ name: 'Call', steps: [call('c', 'api')] }],
+    run: { workflow: 'Call' },
+    expect: {
+      status: 'failed',
+      steps: { c: { error: { message: 'over quota', details: { connector_code: 'QUOTA_EXCEEDED' } } } },
+    },
+  },
+);
+single(
+  'errors',
+  172,
+  'retry-after-on-429',
+  'A 429 with Retry-After carries details.retry_after_ms',
+  'spec/handlers.md#response',
+  {
+    behaviour: {
+      api: { reply: { status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '2' } } },
+    },
+    workflows: [{ name: 'Call', steps: [call('c', 'api')] }],
+    run: { workflow: 'Call' },
+    expect: {
+      status: 'failed',
+      steps: { c: { error: { code: 'RATE_LIMITED', details: { retry_after_ms: 2000 } } } },
+    },
+  },
+);
+single(
+  'http',
+  170,
+  'bare-name-in-header-reads-secret',
+  'A bare $NAME placeholder in a header resolves from secrets first',
+  'spec/handlers.md#templates-in-handler-configs',
+  {
+    behaviour: { api: 'echo' },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: OpenWorkflow handler-config syntax, not a JS template
+    actions: [{ name: 'api', headers: { 'X-Key': '${TOKEN}' } }],
+    workflows: [{ name: 'Call', steps: [call('c', 'api')] }],
+    run: { workflow: 'Call', secrets: { TOKEN: '@@CANARY:token@@' }, env: { TOKEN: 'from-env' } },
+    expect: {
+      status: 'success',
+      behaviour: { requests: { api: [{ headers: { 'x-key': '@@CANARY:token@@' } }] } },
+    },
+  },
+);
+single(
+  'http',
+  171,
+  'string-body-sent-verbatim',
+  'A string handler body is sent verbatim as text',
+  'spec/handlers.md#request',
+  {
+    behaviour: { api: { reply: { body: { status: 'success', data: null } } } },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: OpenWorkflow handler-config syntax, not a JS template
+    actions: [{ name: 'api', body: 'name=${input.name}' }],
+    workflows: [{ name: 'Call', steps: [call('c', 'api', { name: 'ada' })] }],
+    run: { workflow: 'Call' },
+    expect: {
+      status: 'success',
+      behaviour: { requests: { api: [{ headers: { 'content-type': { $match: '^text/plain' } } }] } },
+    },
+  },
+);
 
 // ---------------------------------------------------------------------------------------------
 // Writing

@@ -1,23 +1,12 @@
 /**
- * The reference conformance driver: OpenWorkflow TS behind the JSON-lines driver protocol of
- * `@openworkflow/conformance` (conformance/PROTOCOL.md). One engine per run, so each run has its
- * own clock, environment, secrets and egress allowance.
+ * The reference conformance driver: the SDK (`OpenWorkflow`) behind the JSON-lines driver protocol
+ * of `@openworkflow/conformance` (conformance/PROTOCOL.md). One `OpenWorkflow` per run, so each run
+ * has its own clock, environment, secrets and egress allowance; connectors and workflows come
+ * from the documents of the request, loaded by `@openworkflow/schemas` with their file names.
  */
 import { createInterface } from 'node:readline';
-import { createEgressGuard, createHttpHandler, type EgressGuard } from '@openworkflow/backend-native';
-import {
-  type ApprovalRequest,
-  type Clock,
-  connectorsFrom,
-  createEngine,
-  type HandlerExecutor,
-  OpenWorkflowError,
-  type RunEvent,
-  type RunHandle,
-  type RunResult,
-  systemClock,
-  workflowsFrom,
-} from '@openworkflow/core';
+import type { EgressGuardOptions } from '@openworkflow/backend-native';
+import { OpenWorkflowError, type RunEvent } from '@openworkflow/core';
 import {
   type Connector,
   type Diagnostic,
@@ -26,7 +15,9 @@ import {
   loadDocument,
   type Workflow,
 } from '@openworkflow/schemas';
-import { createSecretsRuntime } from '@openworkflow/secrets';
+import type { ActionInterceptor } from '../interceptor.js';
+import { OpenWorkflow } from '../open-workflow.js';
+import type { WorkflowResult, WorkflowRun } from '../result.js';
 import { VirtualClock } from './virtual-clock.js';
 
 export const PROTOCOL = 'openworkflow-conformance/1';
@@ -63,9 +54,10 @@ type Request = { readonly id: string; readonly type: string } & Record<string, u
 export type Writer = (message: JsonObject) => void;
 
 interface ActiveRun {
-  handle: RunHandle | undefined;
+  handle: WorkflowRun | undefined;
   readonly clock: VirtualClock | undefined;
-  readonly approvals: Map<string, ApprovalRequest>;
+  /** Step id → interrupt id of its pending approval, from `interrupt.requested` events. */
+  readonly approvals: Map<string, string>;
 }
 
 interface LoadedSet {
@@ -124,15 +116,20 @@ function toProtocolEvent(event: RunEvent): JsonObject {
   return out;
 }
 
-function toProtocolResult(result: RunResult): JsonObject {
+/** The SDK's error envelope without its `status`: the protocol's `{code, message, details}`. */
+function protocolError(envelope: { code: string; message: string; details: JsonObject }): JsonObject {
+  return { code: envelope.code, message: envelope.message, details: envelope.details };
+}
+
+function toProtocolResult(result: WorkflowResult): JsonObject {
   const steps: JsonObject = {};
   for (const [id, record] of Object.entries(result.steps)) {
     const step: JsonObject = { status: record.status, output: record.output, attempts: record.attempts };
-    if (record.error !== undefined) step.error = record.error as unknown as JsonValue;
+    if (record.error !== undefined) step.error = protocolError(record.error);
     steps[id] = step;
   }
   const out: JsonObject = { runId: result.runId, status: result.status, outputs: result.outputs, steps };
-  if (result.error !== undefined) out.error = result.error as unknown as JsonValue;
+  if (result.error !== undefined) out.error = protocolError(result.error);
   return out;
 }
 
@@ -148,7 +145,7 @@ function rejected(runId: string, error: OpenWorkflowError): JsonObject {
 }
 
 /** The behaviour server's origins become the only loopback destinations a run may reach. */
-function guardFor(allowOrigins: readonly string[]): EgressGuard {
+function egressFor(allowOrigins: readonly string[]): EgressGuardOptions {
   const addresses = new Set<string>();
   const ports = new Set<number>();
   for (const origin of allowOrigins) {
@@ -157,16 +154,15 @@ function guardFor(allowOrigins: readonly string[]): EgressGuard {
     ports.add(Number(url.port || (url.protocol === 'https:' ? 443 : 80)));
   }
   // Allowance is per origin: another port on the same loopback address stays refused.
-  return createEgressGuard({
+  return {
     allowedAddresses: [...addresses],
     ...(ports.size === 0 ? {} : { policy: { allowedPorts: [...ports] } }),
-  });
+  };
 }
 
 /** Handler calls are I/O: the virtual clock stands still while one is in flight. */
-function tracked(executor: HandlerExecutor, clock: VirtualClock | undefined): HandlerExecutor {
-  if (clock === undefined) return executor;
-  return { type: executor.type, execute: (invocation) => clock.track(() => executor.execute(invocation)) };
+function holdClock(clock: VirtualClock): ActionInterceptor {
+  return (_invocation, next) => clock.track(next);
 }
 
 /** The protocol loop: reads requests from `input` lines and answers through `write`. */
@@ -212,7 +208,7 @@ export class ConformanceDriver {
         case 'signal':
           return await this.#control(id, request, async (run) => {
             const name = String(request.name);
-            if (name === APPROVAL_SIGNAL) return this.#decide(run, request.payload as JsonObject);
+            if (name === APPROVAL_SIGNAL) return this.#decide(run, (request.payload ?? {}) as JsonObject);
             await run.handle?.signal(name, (request.payload ?? null) as JsonValue);
           });
         case 'cancel':
@@ -232,7 +228,13 @@ export class ConformanceDriver {
           this.#write({ id, type: 'error', code: 'UNSUPPORTED', message: `unknown request ${request.type}` });
       }
     } catch (error) {
-      this.#write({ id, type: 'error', code: 'INTERNAL', message: messageOf(error) });
+      // A request the run cannot take (no such approval pending, a signal to a finished run) is
+      // the runner's mistake, not the driver's.
+      const code =
+        OpenWorkflowError.is(error) && (error.code === 'NOT_FOUND' || error.code === 'VALIDATION')
+          ? 'BAD_REQUEST'
+          : 'INTERNAL';
+      this.#write({ id, type: 'error', code, message: messageOf(error) });
     }
   }
 
@@ -243,11 +245,11 @@ export class ConformanceDriver {
 
   async #decide(run: ActiveRun, payload: JsonObject): Promise<void> {
     const stepId = String(payload.stepId);
-    const request = run.approvals.get(stepId);
-    if (request === undefined || run.handle === undefined) {
+    const interruptId = run.approvals.get(stepId);
+    if (interruptId === undefined || run.handle === undefined) {
       throw new OpenWorkflowError('NOT_FOUND', `no approval pending for step ${stepId}`);
     }
-    await run.handle.resolveInterrupt(request.interruptId, {
+    await run.handle.resolveInterrupt(interruptId, {
       approved: payload.approved === true,
       ...(typeof payload.by === 'string' ? { by: payload.by } : {}),
       ...(typeof payload.comment === 'string' ? { comment: payload.comment } : {}),
@@ -274,7 +276,7 @@ export class ConformanceDriver {
     const clock = virtual
       ? new VirtualClock(Date.parse(options.clock?.start ?? '2000-01-01T00:00:00Z'))
       : undefined;
-    const approvals = new Map<string, ApprovalRequest>();
+    const approvals = new Map<string, string>();
     const active: ActiveRun = {
       handle: undefined,
       clock,
@@ -302,38 +304,38 @@ export class ConformanceDriver {
         return;
       }
       const secretValues = (request.secrets ?? {}) as Record<string, string>;
-      const secrets = createSecretsRuntime({
-        get: (secretName) => (Object.hasOwn(secretValues, secretName) ? secretValues[secretName] : undefined),
-        list: () => Object.keys(secretValues),
-      });
-      const http = createHttpHandler({ guard: guardFor(options.network?.allowOrigins ?? []) });
-      const engineClock: Clock = clock ?? systemClock;
-      const engine = createEngine({
-        clock: engineClock,
-        handlers: [tracked(http, clock)],
-        connectors: connectorsFrom(loaded.connectors),
-        workflows: workflowsFrom(loaded.workflows),
+      const openworkflow = new OpenWorkflow({
+        isolated: true,
+        observability: false,
+        commands: false,
         environment: (request.env ?? {}) as Record<string, string>,
-        secrets: secrets.source,
-        redact: secrets.redact,
-        outputPolicy: secrets.outputPolicy,
-        approvals: {
-          requested: (approval) => {
-            approvals.set(approval.stepId, approval);
-          },
+        secretsManager: {
+          get: (secretName) =>
+            Object.hasOwn(secretValues, secretName) ? secretValues[secretName] : undefined,
+          list: () => Object.keys(secretValues),
         },
+        egress: egressFor(options.network?.allowOrigins ?? []),
+        ...(clock === undefined ? {} : { clock, interceptors: [holdClock(clock)] }),
       });
-      const handle = engine.start(workflow, (request.inputs ?? {}) as JsonObject, {
-        runId,
-        siblings: loaded.workflows.filter((candidate) => candidate !== workflow),
-      });
-      active.handle = handle;
-      for await (const event of handle.events()) {
-        this.#write({ id, type: 'event', event: toProtocolEvent(event) });
+      try {
+        for (const connector of loaded.connectors) await openworkflow.registerConnector(connector);
+        const handle = openworkflow.start(workflow, (request.inputs ?? {}) as JsonObject, {
+          runId,
+          siblings: loaded.workflows.filter((candidate) => candidate !== workflow),
+        });
+        active.handle = handle;
+        for await (const event of handle.events()) {
+          if (event.type === 'interrupt.requested' && event.stepId !== undefined) {
+            approvals.set(event.stepId, String(event.data.interruptId));
+          }
+          this.#write({ id, type: 'event', event: toProtocolEvent(event) });
+        }
+        const result = await handle.result;
+        clock?.stop();
+        this.#write({ id, type: 'result', result: toProtocolResult(result) });
+      } finally {
+        await openworkflow.close();
       }
-      const result = await handle.result;
-      clock?.stop();
-      this.#write({ id, type: 'result', result: toProtocolResult(result) });
     } finally {
       clock?.stop();
       this.#runs.delete(runId);
