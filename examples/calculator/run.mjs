@@ -1,6 +1,8 @@
 /**
- * Runs the calculator workflows with the SDK: `node run.mjs` (after `pnpm build`).
- * Prints the compound interest of 1000 at 5 % over 10 years and the operation chain.
+ * Runs the calculator workflows with the SDK: `node run.mjs` (after `pnpm build`), or
+ * `node run.mjs --typescript` for the decorated TypeScript handlers of handlers.ts (compiled to
+ * dist/ by this package's `build`). Prints the compound interest of 1000 at 5 % over 10 years and
+ * the operation chain.
  */
 import { fileURLToPath } from 'node:url';
 import { OpenWorkflow, Workflows } from '@openworkflow/sdk';
@@ -32,7 +34,7 @@ export async function main() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { compound, chain, divideByZero } = await main();
+  const { compound, chain, divideByZero } = await main({ typescript: process.argv.includes('--typescript') });
   console.log(`final amount:    ${compound.outputs.final_amount.toFixed(2)}`);
   console.log(`interest earned: ${compound.outputs.interest_earned.toFixed(2)}`);
   console.log(`chain:           ${chain.outputs.sum} → ${chain.outputs.product} → ${chain.outputs.share}`);

@@ -1,4 +1,4 @@
-import type { ApprovalRequest, RunEvent } from '@openworkflow/core';
+import { type ApprovalRequest, InMemoryRunStore, type RunEvent } from '@openworkflow/core';
 import { describe, expect, it } from 'vitest';
 import { createNativeAgentBackend } from '../src/native-backend.js';
 import { TokenBucket } from '../src/token-bucket.js';
@@ -83,6 +83,38 @@ describe('requireConfirmation', () => {
       status: 'rejected',
       reason: 'rejected',
     });
+  });
+
+  it('a run suspended on a confirmation resumes on another engine and asks nothing twice', async () => {
+    const store = new InMemoryRunStore();
+    const requested: ApprovalRequest[] = [];
+    const first = createAgentEngine({
+      agents: [CONFIRMING_AGENT],
+      backends: [createNativeAgentBackend()],
+      engine: { store, approvals: { requested: (request) => void requested.push(request) } },
+    });
+    const run = first.engine.start(agentWorkflow('agent:test/closer@1.0.0'), {});
+    await first.clock.runUntilIdle({ external: false });
+    expect(requested).toHaveLength(1);
+    await first.engine.close();
+
+    const second = createAgentEngine({
+      agents: [CONFIRMING_AGENT],
+      backends: [createNativeAgentBackend()],
+      engine: { store, approvals: { requested: (request) => void requested.push(request) } },
+    });
+    const resumed = await second.engine.resume(run.id);
+    await second.clock.runUntilIdle({ external: false });
+    // The re-run agent reached the same confirmation and found it already requested.
+    expect(requested).toHaveLength(1);
+    await second.engine.resolveInterrupt(run.id, requested[0]!.interruptId, { approved: true });
+    await second.clock.runUntilIdle({ external: false });
+    const result = await resumed.result;
+    expect(result.status, JSON.stringify(result.error)).toBe('success');
+    expect(first.calls).toHaveLength(0);
+    expect(second.calls.map((call) => call.name)).toEqual(['github.close_issue']);
+    const events = await eventsOf(resumed);
+    expect(events.filter((event) => event.type === 'interrupt.requested')).toHaveLength(1);
   });
 
   it('cancelling a run that waits for a confirmation cancels the step', async () => {

@@ -2,7 +2,7 @@ import type { RunEvent } from '@openworkflow/core';
 import type { JsonObject } from '@openworkflow/schemas';
 import { describe, expect, it } from 'vitest';
 import { createNativeAgentBackend } from '../src/native-backend.js';
-import { agentOf, agentWorkflow, createAgentEngine, eventsOf } from './support.js';
+import { agentOf, agentWorkflow, createAgentEngine, eventsOf, workflowOf } from './support.js';
 
 /** A triage agent on the scripted provider; `extra` is appended YAML at the top level. */
 function triageAgent(script: unknown[], extra = '', model = ''): ReturnType<typeof agentOf> {
@@ -369,5 +369,30 @@ model: { provider: keyed, id: m }
     expect(result.status).toBe('success');
     expect(seen).toEqual(['sk-from-provider']);
     expect(asked).toEqual([['KEYED_API_KEY']]);
+  });
+
+  it('runs handoff steps through the agent with {reason, context} as its input', async () => {
+    const agent = triageAgent([{ text: 'I will take it from here.' }]);
+    const { engine, clock } = createAgentEngine({ agents: [agent], backends: [createNativeAgentBackend()] });
+    const workflow = workflowOf(`
+name: escalate
+steps:
+  - id: hand
+    type: handoff
+    agent: agent:test/triage-bot@0.2.0
+    reason: customer is angry
+    context: { ticket: 9 }
+outputs:
+  out: { value: "{{ steps.hand.output }}" }
+`);
+    const run = engine.start(workflow, {});
+    await clock.runUntilIdle();
+    const result = await run.result;
+    expect(result.status, JSON.stringify(result.error)).toBe('success');
+    expect(result.outputs.out).toMatchObject({
+      handoffTo: 'agent:test/triage-bot@0.2.0',
+      reason: 'customer is angry',
+      agentResponse: { response: 'I will take it from here.' },
+    });
   });
 });

@@ -47,9 +47,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'run',
     summary: 'Run a workflow and show the progress of its steps',
-    synopsis: '<file> [--workflow <name>] [--input key=value ...] [--input-file <file.json>] [--json]',
+    synopsis:
+      '<file> [--workflow <name>] [--input key=value ...] [--input-file <file.json>] [--config <file.mjs>] [--json]',
     details:
-      'Connectors are registered from the connectors/ directory beside the workflow file (or the project root). The exit code derives from the error code of a failed run (spec/cli.md).',
+      'The project beside the file is loaded: its openworkflow.config.mjs (handlers, connectors, setup) and every file of its connectors/ directory. Progress goes to stderr, the result to stdout. A failed run exits with the exit code of its error code (spec/cli.md).',
     minPositionals: 1,
     maxPositionals: 1,
     flags: {
@@ -62,6 +63,11 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'An input (repeatable); the value is parsed as JSON when it is valid JSON',
       },
       'input-file': { type: 'string', value: '<file.json>', description: 'Inputs from a JSON object file' },
+      config: {
+        type: 'string',
+        value: '<file.mjs>',
+        description: 'Project config module to load instead of the openworkflow.config.mjs beside the file',
+      },
       json: { type: 'boolean', description: 'Print the run result as JSON (no progress)' },
       'log-format': {
         type: 'string',

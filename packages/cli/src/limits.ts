@@ -18,7 +18,7 @@ export const MAX_INDEXED_NAME_LENGTH = 200;
 /** Indexed descriptions are cut to this many characters. */
 export const MAX_INDEXED_DESCRIPTION_LENGTH = 500;
 
-/** At most this many inputs are summarised per workflow in an index entry. */
+/** At most this many inputs (and as many outputs) are summarised per workflow in an index entry. */
 export const MAX_INDEXED_INPUTS = 50;
 
 /** `--input-file` is read only up to this size: inputs are arguments, not data sets. */

@@ -84,9 +84,9 @@ describe('progress', () => {
     const finalDrawing = text.slice(text.lastIndexOf('\u001b[J') + 3);
     expect(finalDrawing.split('\n')).toEqual([
       'Run run-1: Demo 1.0.0',
-      '  ✓ fetch  success  700 ms',
-      '    ✓ [0]  success  attempt 2  620 ms',
-      '  ✗ other  failed  1.5 s  TIMEOUT: too slow (continued)',
+      '  ✓ fetch  success  1 attempt  700 ms',
+      '    ✓ [0]  success  2 attempts  620 ms',
+      '  ✗ other  failed  1 attempt  1.5 s  TIMEOUT: too slow (continued)',
       '  - last  skipped  (condition)',
       '',
     ]);
@@ -101,7 +101,7 @@ describe('progress', () => {
           text += chunk;
         },
       },
-      { mode: 'tree', refreshMs: 0, maxLines: 3 },
+      { mode: 'tree', refreshMs: 0, maxLines: 3, now: () => 3000 },
     );
     progress.onEvent(event('run.started', { data: { workflow: { name: 'Many' } } }));
     for (const id of ['a', 'b', 'c', 'd']) progress.onEvent(event('step.started', { stepId: id, path: id }));
@@ -112,7 +112,7 @@ describe('progress', () => {
       .split('\n');
     expect(finalDrawing).toHaveLength(3);
     expect(finalDrawing[1]).toBe('  … 3 earlier step line(s)');
-    expect(finalDrawing[2]).toMatch(/^ {2}. d {2}running/);
+    expect(finalDrawing[2]).toMatch(/^ {2}. d {2}running {2}attempt 1 {2}1.8 s$/);
   });
 
   it('formats durations', () => {

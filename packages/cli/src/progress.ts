@@ -104,8 +104,14 @@ export function createProgress(output: CliOutput, options: ProgressOptions): Pro
       step.status === 'running' ? (SPINNER[frame % SPINNER.length] ?? '…') : SYMBOLS[step.status];
     const elapsed = step.durationMs ?? Math.max(0, now() - step.startedAt);
     const parts = [`${indent}${symbol} ${leafName(step.path)}`, step.status];
-    if (step.attempt > 1 || step.status === 'retrying') parts.push(`attempt ${step.attempt}`);
-    if (step.status !== 'skipped') parts.push(formatDuration(elapsed));
+    if (step.status !== 'skipped') {
+      parts.push(
+        step.status === 'success' || step.status === 'failed' || step.status === 'canceled'
+          ? `${step.attempt} attempt${step.attempt === 1 ? '' : 's'}`
+          : `attempt ${step.attempt}`,
+      );
+      parts.push(formatDuration(elapsed));
+    }
     if (step.detail !== undefined) parts.push(step.detail);
     return parts.join('  ');
   };

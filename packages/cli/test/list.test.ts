@@ -30,6 +30,8 @@ function workflow(name: string, extra = ''): string {
             type: agent
             agent: agent:acme/summariser@1.0.0
             input: { text: "{{ steps.fetch.output.body }}" }
+    outputs:
+      summary: { value: "{{ steps.check.output }}" }
 `;
 }
 
@@ -74,6 +76,7 @@ describe('openworkflow list', () => {
       id: '.openworkflow/workflows/tickets.yaml#ticket-summary',
       version: '2.1.0',
       file: '.openworkflow/workflows/tickets.yaml',
+      outputs: ['summary'],
       connectors: ['connector:acme/tickets@1.0.0'],
       agents: ['agent:acme/summariser@1.0.0'],
     });
@@ -103,6 +106,7 @@ describe('openworkflow list', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Ticket Summary  2.1.0');
     expect(run.stdout).toContain('  inputs:      ticket: string, verbose?: boolean, api_key?: string');
+    expect(run.stdout).toContain('  outputs:     summary');
     expect(run.stdout).toContain('  agents:      agent:acme/summariser@1.0.0');
     expect(run.stderr).toMatch(
       /skipped workflows\/broken\.yaml \(invalid\): workflows\/broken\.yaml:3:\d+: error/,

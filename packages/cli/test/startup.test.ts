@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, REPO_ROOT, temporaryDirectory } from './helpers.js';
@@ -51,12 +52,20 @@ function outsideTheBundle(modules: readonly string[]): string[] {
   });
 }
 
+/** Sizes of the loaded files of the CLI's bundle. */
+async function bundleFileSizes(modules: readonly string[]): Promise<number[]> {
+  const files = modules
+    .map((entry) => entry.replace(/^esm:/, ''))
+    .filter((url) => url.startsWith('file:') && url.includes('/packages/cli/dist/bundle/'));
+  return Promise.all(files.map(async (url) => (await stat(fileURLToPath(url))).size));
+}
+
 describe('startup', () => {
   it('validate loads only the bundled loader: no LangChain, model SDKs, MCP, drivers or telemetry', async () => {
     const { modules } = await loadedModules(['validate', 'examples/calculator/chain.yaml'], 'validate');
     // The recorder works: it saw the CLI entry and the validate chunk.
     expect(modules.some((url) => /dist\/bundle\/openworkflow\.js$/.test(url))).toBe(true);
-    expect(modules.some((url) => /dist\/bundle\/chunks\/validate-[A-Z0-9]+\.js$/.test(url))).toBe(true);
+    expect(modules.some((url) => /dist\/bundle\/validate-[A-Z0-9]+\.js$/.test(url))).toBe(true);
     for (const pattern of HEAVY) {
       expect(modules.filter((url) => pattern.test(url))).toEqual([]);
     }
@@ -74,6 +83,20 @@ describe('startup', () => {
       expect(stdout.length).toBeGreaterThan(0);
       expect(outsideTheBundle(modules)).toEqual([]);
     }
+  }, 60_000);
+
+  it('run imports the SDK and the one installed loader, not the bundled copy', async () => {
+    const { modules, stdout } = await loadedModules(
+      ['run', 'examples/calculator/compound-interest.yaml'],
+      'run',
+    );
+    expect(stdout).toContain('final_amount: 1628.89');
+    expect(modules.some((url) => /packages\/sdk\/dist\/index\.js$/.test(url))).toBe(true);
+    expect(modules.some((url) => /packages\/schemas\/dist\/index\.js$/.test(url))).toBe(true);
+    // The bundled loader is the one large file of the bundle; validate loads it, run does not.
+    const validate = await loadedModules(['validate', 'examples/calculator/chain.yaml'], 'validate-sizes');
+    expect(Math.max(...(await bundleFileSizes(validate.modules)))).toBeGreaterThan(400_000);
+    expect(Math.max(...(await bundleFileSizes(modules)))).toBeLessThan(100_000);
   }, 60_000);
 
   it('a bad flag exits the process with 2 and the usage on stderr', async () => {

@@ -256,6 +256,11 @@ export class RunExecution {
     return this.#halt.aborted;
   }
 
+  /** Nothing but external waits (signals, approvals) is left: see `run.suspended`. */
+  get suspended(): boolean {
+    return this.#suspended;
+  }
+
   // -------------------------------------------------------------------------------------------
   // Lifecycle
   // -------------------------------------------------------------------------------------------

@@ -13,10 +13,12 @@ const fixtures = new URL('./fixtures/', import.meta.url);
 const examples = new URL('../../../examples/', import.meta.url);
 const read = (base: URL, path: string): string => readFileSync(new URL(path, base), 'utf8');
 
-/** OpenWorkflow documents under `dir`; examples are workspace packages, so their manifests and installed dependencies are skipped. */
+/** Package tooling beside the documents of an example that is also a workspace package. */
+const NOT_DOCUMENTS = /^(node_modules|dist|bench-dist|\.turbo|package\.json|tsconfig(\..+)?\.json)$/;
+
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
-    if (name === 'node_modules' || name === 'package.json') return [];
+    if (NOT_DOCUMENTS.test(name)) return [];
     const path = join(dir, name);
     return statSync(path).isDirectory() ? files(path) : /\.(ya?ml|json)$/.test(name) ? [path] : [];
   });

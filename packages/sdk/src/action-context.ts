@@ -137,3 +137,13 @@ class SdkActionContext implements ActionContext {
 export function actionContext(context: HandlerContext): ActionContext {
   return new SdkActionContext(context);
 }
+
+/**
+ * The same context with another secrets accessor. A proxy, not a copy: the engine's context reads
+ * private state in its getters (`signal`, `logger`), which must run on the original object.
+ */
+export function withSecrets(context: HandlerContext, secrets: SecretAccessor): HandlerContext {
+  return new Proxy(context, {
+    get: (target, property) => (property === 'secrets' ? secrets : Reflect.get(target, property, target)),
+  });
+}

@@ -8,7 +8,17 @@ export { type ActionOptions, action } from './action.js';
 export type { ActionContext, ActionHandler, ActionSecrets } from './action-context.js';
 export type { ConnectorSource } from './documents.js';
 export { defaultHandlers, type HandlerOptions } from './handler-registry.js';
+export {
+  type ConnectorFetchHandler,
+  type ConnectorHandlerOptions,
+  type ConnectorMiddleware,
+  createConnectorHandler,
+  createConnectorRouter,
+  MAX_REQUEST_BODY_BYTES,
+  toNodeListener,
+} from './http-integration.js';
 export { type ActionInterceptor, actionAddress } from './interceptor.js';
+export type { InvokeOptions } from './invoke.js';
 export {
   type ExporterContext,
   type ExporterContribution,
@@ -30,9 +40,17 @@ export {
   defineConfig,
   type LoadProjectOptions,
   loadProject,
+  mergeOptions,
   type Project,
   type ProjectConfig,
   type ProjectConfigExport,
 } from './project.js';
 export type { ErrorEnvelope, StepResult, WorkflowResult, WorkflowRun } from './result.js';
+export {
+  defineHandler,
+  type HandlerInput,
+  type HandlerOutput,
+  type HandlerSchemas,
+} from './typed-handler.js';
+export { Workflow, type WorkflowOptions, type WorkflowRunOptions } from './workflow.js';
 export { type WorkflowInfo, Workflows, type WorkflowsOptions } from './workflows.js';

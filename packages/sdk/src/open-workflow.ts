@@ -18,6 +18,8 @@ import {
   OpenWorkflowError,
   type RunEvent,
   type RunHandle,
+  type SecretAccessor,
+  systemClock,
   type ValidationReport,
 } from '@openworkflow/core';
 import {
@@ -27,7 +29,7 @@ import {
 } from '@openworkflow/observability';
 import type { Connector, Handler, JsonObject, JsonValue, Workflow } from '@openworkflow/schemas';
 import { createSecretsRuntime, EnvSecretsProvider, type SecretsRuntime } from '@openworkflow/secrets';
-import type { ActionHandler } from './action-context.js';
+import { type ActionHandler, withSecrets } from './action-context.js';
 import { type ConnectorSource, loadConnectorSource } from './documents.js';
 import {
   defaultHandlers,
@@ -36,6 +38,7 @@ import {
   registerIn,
 } from './handler-registry.js';
 import type { ActionInterceptor } from './interceptor.js';
+import { type InvokeOptions, invokeAction } from './invoke.js';
 import type { ExporterContribution, ObservabilityExporter } from './observability-exporters.js';
 import { type ObservabilitySettings, type OpenWorkflowOptions, timeoutMs, toRetryPolicy } from './options.js';
 import {
@@ -59,6 +62,11 @@ export interface RunOptions {
   readonly metadata?: Readonly<Record<string, JsonValue>>;
   /** The other workflows of the same file (subworkflow lookup). */
   readonly siblings?: readonly Workflow[];
+  /**
+   * Per-run execution mode (the seed's `execute(mode=...)`): `local` and `hybrid` run here; `cloud`
+   * and `self_hosted` resolve with `UNAVAILABLE`. Default: the instance's `executionMode`.
+   */
+  readonly mode?: ExecutionMode;
 }
 
 /** Options of `registerConnector`. */
@@ -72,6 +80,8 @@ export interface RegisterConnectorOptions {
 interface Runtime {
   readonly engine: Engine;
   readonly observability: Observability;
+  /** The intercepted executors, by handler type (what direct invocations use). */
+  readonly executors: ReadonlyMap<string, HandlerExecutor>;
 }
 
 const HANDLER_TYPES: readonly Handler['type'][] = ['function', 'http', 'command', 'kafka', 'mcp'];
@@ -114,6 +124,7 @@ export class OpenWorkflow {
       {
         ...(options.secrets?.definitions === undefined ? {} : { definitions: options.secrets.definitions }),
         ...(options.secrets?.redaction === undefined ? {} : { redaction: options.secrets.redaction }),
+        ...(options.secrets?.onAccess === undefined ? {} : { onAccess: options.secrets.onAccess }),
       },
     );
     this.#handlers = new LayeredHandlerRegistry(options.isolated === true ? undefined : defaultHandlers);
@@ -235,20 +246,16 @@ export class OpenWorkflow {
   start(workflow: Workflow, inputs: JsonObject = {}, options: RunOptions = {}): WorkflowRun {
     const runId = options.runId ?? this.options.idGenerator?.() ?? randomUUID();
     const redact = (result: WorkflowResult) => this.secrets.redactor.value(result, { keys: false });
-    if (this.executionMode === 'cloud' || this.executionMode === 'self_hosted') {
-      return settledRun(
-        runId,
-        failedResult(
-          runId,
-          new OpenWorkflowError(
-            'UNAVAILABLE',
-            `Execution mode '${this.executionMode}' is not available in this SDK`,
-            {
-              details: { execution_mode: this.executionMode, suggestion: "Use executionMode 'local'" },
-            },
-          ),
-        ),
+    const mode = options.mode ?? this.executionMode;
+    if (mode === 'cloud' || mode === 'self_hosted') {
+      const unavailable = new OpenWorkflowError(
+        'UNAVAILABLE',
+        `Execution mode '${mode}' is not available in this SDK`,
+        {
+          details: { execution_mode: mode, suggestion: "Use executionMode 'local'" },
+        },
       );
+      return settledRun(runId, failedResult(runId, unavailable));
     }
     const handle: Promise<RunHandle> = this.#ensureRuntime().then((runtime) =>
       runtime.engine.start(workflow, inputs, {
@@ -282,6 +289,38 @@ export class OpenWorkflow {
     return this.start(workflow, inputs, options).result;
   }
 
+  /**
+   * Calls one action of a registered connector directly, outside any workflow: the input is
+   * defaulted and validated against the action's `input` schema, the handler config's secrets are
+   * resolved for the connector, and the call goes through the interceptors and the native
+   * executor with the connector's timeout. Throws an `OpenWorkflowError` (masked) on failure; the
+   * output is masked as a step output would be. The HTTP integration is built on this.
+   */
+  async invoke(
+    connector: string,
+    actionName: string,
+    input: JsonObject = {},
+    options: InvokeOptions = {},
+  ): Promise<JsonValue> {
+    const runtime = await this.#ensureRuntime();
+    return invokeAction(
+      {
+        connector: (reference) => this.connector(reference),
+        executors: runtime.executors,
+        secrets: this.secrets,
+        environment: this.options.environment ?? {},
+        logger: runtime.observability.logger,
+        executionMode: this.executionMode,
+        newId: () => this.options.idGenerator?.() ?? randomUUID(),
+        now: () => (this.options.clock ?? systemClock).now(),
+      },
+      connector,
+      actionName,
+      input,
+      options,
+    );
+  }
+
   /** Stops the engine (unfinished runs stay resumable in a durable store), exporters and services. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -313,13 +352,14 @@ export class OpenWorkflow {
       }
     }
     const retry = options.retryConfig === undefined ? undefined : toRetryPolicy(options.retryConfig);
+    const executors = this.#executors(observability);
     const engine = createEngine({
       ...(options.store === undefined ? {} : { store: options.store }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.idGenerator === undefined ? {} : { idGenerator: options.idGenerator }),
       ...(options.limits === undefined ? {} : { limits: options.limits }),
       ...(options.transforms === undefined ? {} : { transforms: options.transforms }),
-      handlers: this.#executors(observability),
+      handlers: executors,
       connectors: (reference) => this.connector(reference),
       backends: this.#backends,
       environment: { ...options.environment },
@@ -333,7 +373,11 @@ export class OpenWorkflow {
         ...(retry === undefined ? {} : { retry }),
       },
     });
-    return { engine, observability };
+    return {
+      engine,
+      observability,
+      executors: new Map(executors.map((executor) => [executor.type, executor])),
+    };
   }
 
   #executors(observability: Observability): HandlerExecutor[] {
@@ -363,8 +407,38 @@ export class OpenWorkflow {
         inner === undefined
           ? Promise.reject(unavailableHandler(type, invocation))
           : inner.execute(invocation);
-      return { type, execute: (invocation) => this.#intercepted(invocation, call) };
+      return {
+        type,
+        execute: async (invocation) => this.#intercepted(await this.#withDeclaredSecrets(invocation), call),
+      };
     });
+  }
+
+  /** Adds the secrets a function handler declared (`registerHandler(…, { secrets })`) to its context. */
+  async #withDeclaredSecrets(invocation: ActionInvocation): Promise<ActionInvocation> {
+    const { action, connector, context } = invocation;
+    if (action.handler.type !== 'function') return invocation;
+    const missing = this.#handlers
+      .secretsOf(action.handler.function)
+      .filter((name) => !context.secrets.has(name));
+    if (missing.length === 0) return invocation;
+    const values: Record<string, string> = {};
+    const requester = {
+      kind: 'connector',
+      connector: connector.id,
+      workflow: context.workflowName === '' ? connector.id : context.workflowName,
+    } as const;
+    for (const name of missing) {
+      const secret = await this.secrets.read(name, requester, { runId: context.runId });
+      if (secret !== undefined) values[name] = secret.reveal();
+    }
+    const base = context.secrets;
+    const secrets: SecretAccessor = {
+      get: (name) => (Object.hasOwn(values, name) ? values[name] : base.get(name)),
+      has: (name) => Object.hasOwn(values, name) || base.has(name),
+      names: () => [...new Set([...base.names(), ...Object.keys(values)])],
+    };
+    return { ...invocation, context: withSecrets(context, secrets) };
   }
 
   #intercepted(

@@ -16,7 +16,12 @@ import type {
   WorkflowMetricsOptions,
 } from '@openworkflow/observability';
 import type { BackoffKind, RetryPolicy } from '@openworkflow/schemas';
-import type { SecretDefinition, SecretRedactionOptions, SecretsProvider } from '@openworkflow/secrets';
+import type {
+  SecretAccessRecord,
+  SecretDefinition,
+  SecretRedactionOptions,
+  SecretsProvider,
+} from '@openworkflow/secrets';
 import type { ActionInterceptor } from './interceptor.js';
 import type { ObservabilityExporter } from './observability-exporters.js';
 
@@ -96,6 +101,8 @@ export interface OpenWorkflowOptions {
   readonly secrets?: {
     readonly definitions?: Readonly<Record<string, SecretDefinition>>;
     readonly redaction?: SecretRedactionOptions;
+    /** Every access decision (names and outcomes, never values): the audit trail of spec §13.4. */
+    readonly onAccess?: (record: SecretAccessRecord) => void;
   };
   /** `true` for logs, metrics and tracing with defaults; an object to pick; default off (no cost). */
   readonly observability?: boolean | ObservabilitySettings;

@@ -63,6 +63,38 @@ export interface Project {
 export const CONFIG_FILE_NAMES: readonly string[] = ['openworkflow.config.mjs', 'openworkflow.config.js'];
 const CONNECTOR_EXTENSIONS = /\.(ya?ml|json)$/i;
 
+/**
+ * The config's options with the caller's over them. Field by field, except that `environment` and
+ * `secrets.definitions` merge by name and the egress allow-lists add up: a caller adding a variable
+ * must not erase the ones the config set up (the weather example's service URL).
+ */
+export function mergeOptions(base: OpenWorkflowOptions, over: OpenWorkflowOptions): OpenWorkflowOptions {
+  const merged: { -readonly [K in keyof OpenWorkflowOptions]: OpenWorkflowOptions[K] } = { ...base, ...over };
+  if (base.environment !== undefined || over.environment !== undefined) {
+    merged.environment = { ...base.environment, ...over.environment };
+  }
+  if (base.secrets !== undefined && over.secrets !== undefined) {
+    merged.secrets = {
+      ...base.secrets,
+      ...over.secrets,
+      definitions: { ...base.secrets.definitions, ...over.secrets.definitions },
+    };
+  }
+  if (base.egress !== undefined && over.egress !== undefined) {
+    const list = (key: 'allowedAddresses' | 'allowedHosts') => [
+      ...(base.egress?.[key] ?? []),
+      ...(over.egress?.[key] ?? []),
+    ];
+    merged.egress = {
+      ...base.egress,
+      ...over.egress,
+      allowedAddresses: list('allowedAddresses'),
+      allowedHosts: list('allowedHosts'),
+    };
+  }
+  return merged;
+}
+
 async function exists(path: string): Promise<boolean> {
   try {
     await access(path);
@@ -121,7 +153,7 @@ export async function loadProject(workflowFile: string, options: LoadProjectOpti
     }
   }
   const config = configFile === undefined ? {} : await readConfig(configFile);
-  const openworkflow = new OpenWorkflow({ ...config.options, ...options.options });
+  const openworkflow = new OpenWorkflow(mergeOptions(config.options ?? {}, options.options ?? {}));
   if (config.close !== undefined) openworkflow.onClose(config.close);
   try {
     const connectorFiles: string[] = [];

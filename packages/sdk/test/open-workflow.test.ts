@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { FakeClock, OpenWorkflowError, type RunEvent } from '@openworkflow/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { calculatorHandlers } from '../../../examples/calculator/handlers.mjs';
-import { type ActionContext, loadProject, OpenWorkflow, Workflows } from '../src/index.js';
+import {
+  type ActionContext,
+  loadProject,
+  mergeOptions,
+  OpenWorkflow,
+  Workflow,
+  Workflows,
+} from '../src/index.js';
 
 const examples = new URL('../../../examples/', import.meta.url);
 const calculatorConnector = new URL('calculator/connector.yaml', examples);
@@ -348,6 +355,74 @@ workflows:
       product: 30,
       share: 4.5,
     });
+  });
+
+  it('loads one workflow with Workflow.fromFile and runs it with execute({ inputs, mode })', async () => {
+    const openworkflow = await calculator();
+    const single = await Workflow.fromFile(new URL('calculator/compound-interest.yaml', examples), {
+      openworkflow,
+    });
+    expect(single.info).toMatchObject({
+      name: 'Compound Interest Calculator',
+      outputs: ['final_amount', 'interest_earned'],
+    });
+    const result = await single.execute({ inputs: { principal: 2000 } });
+    expect(Number((result.outputs.final_amount as number).toFixed(2))).toBe(3257.79);
+    expect((await single.execute({ mode: 'cloud' })).error?.code).toBe('UNAVAILABLE');
+    await expect(
+      Workflow.fromFile(new URL('calculator/chain.yaml', examples), { openworkflow }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+    const named = await Workflow.fromFile(new URL('calculator/chain.yaml', examples), {
+      openworkflow,
+      name: 'Calculator Chain',
+    });
+    expect((await named.execute()).outputs).toEqual({ sum: 15, product: 30, share: 4.5 });
+  });
+
+  it('merges project options: environment and secret definitions by name, egress allow-lists added up', () => {
+    const merged = mergeOptions(
+      {
+        timeout: 5,
+        environment: { SERVICE_URL: 'http://127.0.0.1:1', MODE: 'config' },
+        egress: { allowedAddresses: ['127.0.0.1'] },
+        secrets: { definitions: { A: { key: 'A_KEY' } } },
+      },
+      {
+        timeout: 9,
+        environment: { MODE: 'cli' },
+        egress: { allowedHosts: ['api.example.com'] },
+        secrets: { definitions: { B: { key: 'B_KEY' } } },
+      },
+    );
+    expect(merged).toEqual({
+      timeout: 9,
+      environment: { SERVICE_URL: 'http://127.0.0.1:1', MODE: 'cli' },
+      egress: { allowedAddresses: ['127.0.0.1'], allowedHosts: ['api.example.com'] },
+      secrets: { definitions: { A: { key: 'A_KEY' }, B: { key: 'B_KEY' } } },
+    });
+  });
+
+  it('reports every secret access to the audit hook, by name only', async () => {
+    const records: unknown[] = [];
+    const openworkflow = new OpenWorkflow({
+      isolated: true,
+      secretsManager: { get: (name: string) => (name === 'AUDITED' ? 'audited-value-123456' : undefined) },
+      secrets: { onAccess: (record) => records.push(record) },
+    });
+    open.push(openworkflow);
+    await openworkflow.registerConnector(echoConnector);
+    openworkflow.registerHandler('echo.say', ({ text }: { text: string }) => ({ text }));
+    const result = await Workflows.fromString(
+      'name: w\nsteps:\n  - { id: s, connector: "connector:test/echo@1.0.0", action: say, input: { text: "{{ secrets.AUDITED }}" } }\n',
+      { openworkflow },
+    ).execute();
+    expect(result.steps.s?.output).toEqual({ text: '[REDACTED:AUDITED]' });
+    expect(records).toEqual([
+      expect.objectContaining({ name: 'AUDITED', outcome: 'granted', runId: result.runId }),
+    ]);
+    expect(JSON.stringify(records)).not.toContain('audited-value');
   });
 
   it('costs nothing for observability when it is off', async () => {

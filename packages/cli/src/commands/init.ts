@@ -27,12 +27,19 @@ workflows:
         expression: "{{ inputs.name | length }}"
     outputs:
       greeting:
-        value: "{{ steps.greet.output }}"
+        value: "{{ steps.greet.output.result }}"
       letters:
-        value: "{{ steps.count.output }}"
+        value: "{{ steps.count.output.result }}"
 `,
   'connectors/README.md': `Connector files (YAML or JSON) placed here are registered when \`openworkflow run\` runs a
-workflow of this project. See the OpenWorkflow connector format in the project's spec.
+workflow of this project (any file under .openworkflow/workflows/). Handlers for \`function\`
+connectors go in an openworkflow.config.mjs at the project root:
+
+    export default {
+      handlers: {
+        'greeter.greet': ({ name }) => ({ text: \`Hello, \${name}!\` }),
+      },
+    };
 `,
 };
 

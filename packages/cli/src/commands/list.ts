@@ -34,6 +34,8 @@ export interface IndexedWorkflow {
   readonly description?: string;
   readonly file: string;
   readonly inputs: readonly InputSummary[];
+  /** Output names (the seed's outputs summary); values are templates and are not shown. */
+  readonly outputs: readonly string[];
   readonly connectors: readonly string[];
   readonly agents: readonly string[];
   readonly workflows: readonly string[];
@@ -128,6 +130,9 @@ export async function indexWorkflows(root: string, options: IndexOptions = {}): 
               ? {}
               : { description: clean(input.description, MAX_INDEXED_DESCRIPTION_LENGTH) }),
           })),
+        outputs: Object.keys(workflow.outputs)
+          .slice(0, MAX_INDEXED_INPUTS)
+          .map((name) => clean(name, MAX_INDEXED_NAME_LENGTH)),
         connectors: references.connectors,
         agents: references.agents,
         workflows: references.workflows,
@@ -167,6 +172,7 @@ export async function execute(args: ParsedArgs, io: CliIo): Promise<number> {
       writeLine(io.stdout, `  description: ${workflow.description.replace(/\s+/g, ' ').trim()}`);
     }
     writeLine(io.stdout, `  inputs:      ${workflow.inputs.map(formatInputSummary).join(', ') || '-'}`);
+    writeLine(io.stdout, `  outputs:     ${workflow.outputs.join(', ') || '-'}`);
     writeLine(io.stdout, `  connectors:  ${workflow.connectors.join(', ') || '-'}`);
     writeLine(io.stdout, `  agents:      ${workflow.agents.join(', ') || '-'}`);
     if (workflow.workflows.length > 0)
