@@ -119,4 +119,28 @@ describe('the behaviour server', () => {
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('http://169.254.169.254/');
   });
+
+  it('answers 204 without a body, tells listeners about each call, and settles once aborted calls have closed', async () => {
+    const ns = server.open('settle1', {
+      empty: normaliseRoute({ reply: { status: 204 } }),
+      slow: normaliseRoute({ delayMs: 10_000, echo: {} }),
+    });
+    const seen: string[] = [];
+    ns.onCall((route) => seen.push(route));
+    const empty = await fetch(`${ns.url}/empty`, { method: 'POST' });
+    expect(empty.status).toBe(204);
+    expect(await empty.text()).toBe('');
+
+    const controller = new AbortController();
+    const slow = fetch(`${ns.url}/slow`, { method: 'POST', signal: controller.signal }).catch(
+      () => 'aborted',
+    );
+    while (!seen.includes('slow')) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    expect(await slow).toBe('aborted');
+    // The grace is far longer than the close takes: settling early proves it waited for the close, not the clock.
+    await ns.settled(30_000);
+    expect(seen).toEqual(['empty', 'slow']);
+    expect(ns.snapshot().calls.find((call) => call.route === 'slow')?.aborted).toBe(true);
+  });
 });

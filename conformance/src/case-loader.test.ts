@@ -130,4 +130,15 @@ describe('loadSuite', () => {
     mkdirSync(join(root, 'mystery'));
     expect(() => loadSuite([root])).toThrow(SuiteError);
   });
+
+  it('accepts a script entry that fires on a behaviour call, and refuses one naming an undeclared route', () => {
+    const withTrigger = (route: string) =>
+      VALID.replace(
+        '  workflow: W\n',
+        `  workflow: W\n  script:\n    - on: { call: ${route} }\n      cancel: { reason: stop }\n`,
+      );
+    expect(problemsOf('good.yaml', withTrigger('greet'))).toEqual([]);
+    const problems = problemsOf('good.yaml', withTrigger('nowhere'));
+    expect(problems.map((p) => p.message)).toContain('route nowhere is not declared under behaviour');
+  });
 });

@@ -10,6 +10,23 @@ import { PYTHON_MINIMAL, REFERENCE_DRIVER, runCli, ZOO_DIRECTORY } from './helpe
 const call = (failures: number, maxAttempts = 1): PlanCall => ({ failures, maxAttempts, delayMs: 0 });
 const BROKEN = `node ${join(ZOO_DIRECTORY, 'proxy.mjs')} skips-retries`;
 
+/** One case (the suite needs something to select) plus `runs` generated workflows. */
+function withProperties(target: string, runs: number, seed: number, reporter: 'json' | 'table' = 'json') {
+  return runCli([
+    '--target',
+    `cmd:${target}`,
+    '--filter',
+    'minimal/single-action-step',
+    '--properties',
+    String(runs),
+    '--reporter',
+    reporter,
+    '--seed',
+    String(seed),
+    '--quiet-target',
+  ]);
+}
+
 describe('the reference model of the property tests', () => {
   it('halts a sequence at the first failure that does not continue', () => {
     const plan: Plan = {
@@ -60,18 +77,7 @@ describe('the reference model of the property tests', () => {
 
 describe('property tests against a target', () => {
   it('pass against the reference driver', async () => {
-    const run = await runCli([
-      '--target',
-      `cmd:${REFERENCE_DRIVER}`,
-      '--filter',
-      'minimal/single-action-step',
-      '--properties',
-      '30',
-      '--reporter',
-      'json',
-      '--seed',
-      '21',
-    ]);
+    const run = await withProperties(REFERENCE_DRIVER, 30, 21);
     const report = JSON.parse(run.stdout) as SuiteReport;
     expect(report.properties).toMatchObject({ status: 'pass', runs: 30, seed: 21 });
     expect(report.properties!.executed).toBe(30);
@@ -95,19 +101,7 @@ describe('property tests against a target', () => {
   });
 
   it('catch a runtime that skips retries, shrink the counterexample, and print a case that replays it', async () => {
-    const run = await runCli([
-      '--target',
-      `cmd:${BROKEN}`,
-      '--filter',
-      'minimal/single-action-step',
-      '--properties',
-      '60',
-      '--reporter',
-      'json',
-      '--seed',
-      '4',
-      '--quiet-target',
-    ]);
+    const run = await withProperties(BROKEN, 60, 4);
     const report = JSON.parse(run.stdout) as SuiteReport;
     expect(run.code).toBe(1);
     const properties = report.properties!;
@@ -141,17 +135,7 @@ describe('property tests against a target', () => {
   });
 
   it('print the counterexample and the replay flags in the table report', async () => {
-    const run = await runCli([
-      '--target',
-      `cmd:${BROKEN}`,
-      '--filter',
-      'minimal/single-action-step',
-      '--properties',
-      '60',
-      '--seed',
-      '4',
-      '--quiet-target',
-    ]);
+    const run = await withProperties(BROKEN, 60, 4, 'table');
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('FAIL properties: a generated workflow did not do what the model computes');
     expect(run.stdout).toContain('replay: --seed 4 --properties 60');

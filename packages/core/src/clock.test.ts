@@ -75,3 +75,23 @@ describe('FakeClock external timers', () => {
     expect(fired).toEqual(['backoff', 'event timeout']);
   });
 });
+
+describe('FakeClock driven one timer at a time', () => {
+  it('reports the next timer and fires exactly that one', async () => {
+    const clock = new FakeClock(0);
+    const fired: string[] = [];
+    void clock.sleep(50, undefined, { external: true }).then(() => fired.push('external'));
+    void clock.sleep(20).then(() => fired.push('first'));
+    expect(clock.nextTimer()).toEqual({ at: 20, external: false });
+    expect(clock.fireNext()).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fired).toEqual(['first']);
+    expect(clock.now()).toBe(20);
+    expect(clock.nextTimer()).toEqual({ at: 50, external: true });
+    expect(clock.fireNext()).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fired).toEqual(['first', 'external']);
+    expect(clock.nextTimer()).toBeUndefined();
+    expect(clock.fireNext()).toBe(false);
+  });
+});

@@ -150,6 +150,27 @@ export class FakeClock implements Clock {
     throw new OpenWorkflowError('INTERNAL_ERROR', 'FakeClock.runUntilIdle: timers never ran out');
   }
 
+  /** The earliest pending timer: when it is due and whether it is external; `undefined` when none is set. */
+  nextTimer(): { readonly at: number; readonly external: boolean } | undefined {
+    const next = this.#peek();
+    return next === undefined ? undefined : { at: next.at, external: next.external };
+  }
+
+  /**
+   * Fires the earliest pending timer, moving the clock to its due time, and returns true; false when
+   * no timer is set. Its callbacks run on later turns: a caller that drives time one timer at a
+   * time (a conformance driver that must not move the clock while a handler call is in flight)
+   * decides between timers what may happen next.
+   */
+  fireNext(): boolean {
+    const next = this.#peek();
+    if (next === undefined) return false;
+    this.#pop();
+    this.#now = Math.max(this.#now, next.at);
+    next.fire();
+    return true;
+  }
+
   #peek(): FakeTimer | undefined {
     let top = this.#heap.peek();
     while (top?.cancelled) {

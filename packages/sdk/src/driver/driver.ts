@@ -165,13 +165,15 @@ function holdClock(clock: VirtualClock): ActionInterceptor {
   return (_invocation, next) => clock.track(next);
 }
 
-/** The protocol loop: reads requests from `input` lines and answers through `write`. */
+/** The protocol loop: takes request lines, answers through `write`, calls `shutdown` after acking one. */
 export class ConformanceDriver {
   readonly #write: Writer;
+  readonly #shutdown: () => void;
   readonly #runs = new Map<string, ActiveRun>();
 
-  constructor(write: Writer) {
+  constructor(write: Writer, shutdown: () => void = () => {}) {
     this.#write = write;
+    this.#shutdown = shutdown;
   }
 
   /** Handles one request line; never throws. */
@@ -223,6 +225,7 @@ export class ConformanceDriver {
           });
         case 'shutdown':
           this.#write({ id, type: 'ack' });
+          this.#shutdown();
           return;
         default:
           this.#write({ id, type: 'error', code: 'UNSUPPORTED', message: `unknown request ${request.type}` });
@@ -352,13 +355,10 @@ export function runDriver(): void {
   const write: Writer = (message) => {
     process.stdout.write(`${JSON.stringify(message)}\n`);
   };
-  const driver = new ConformanceDriver(write);
+  const driver = new ConformanceDriver(write, () => process.exit(0));
   const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   lines.on('line', (line) => {
-    if (line.trim() === '') return;
-    void driver.handle(line).then(() => {
-      if (line.includes('"shutdown"') && JSON.parse(line).type === 'shutdown') process.exit(0);
-    });
+    if (line.trim() !== '') void driver.handle(line);
   });
   lines.on('close', () => process.exit(0));
 }
