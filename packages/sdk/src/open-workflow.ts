@@ -247,8 +247,7 @@ export class OpenWorkflow {
   start(workflow: Workflow, inputs: JsonObject = {}, options: RunOptions = {}): WorkflowRun {
     const runId = options.runId ?? this.options.idGenerator?.() ?? randomUUID();
     const redactor = this.secrets.redactor;
-    const redact = (result: WorkflowResult) =>
-      maskResult(result, (value) => redactor.value(value, { keys: false }));
+    const redact = (result: WorkflowResult) => maskResult(result, (value) => redactor.value(value));
     const mode = options.mode ?? this.executionMode;
     if (mode === 'cloud' || mode === 'self_hosted') {
       const unavailable = new OpenWorkflowError(

@@ -80,9 +80,10 @@ export function toWorkflowResult(result: RunResult): WorkflowResult {
 }
 
 /**
- * The result with its error envelopes masked. Only errors need it: step outputs and workflow
- * outputs passed the secrets runtime's output policy before the engine recorded them, while error
- * messages come from the engine's memory (handlers' own words) and were masked only in the log.
+ * The result with its error envelopes masked (secret values, and details under sensitive field
+ * names, as in the event log). Only errors need it: step outputs and workflow outputs passed the
+ * secrets runtime's output policy before the engine recorded them, while error messages come from
+ * the engine's memory (handlers' own words) and were masked only in the log.
  */
 export function maskResult(result: WorkflowResult, mask: <T>(value: T) => T): WorkflowResult {
   let steps: Record<string, StepResult> | undefined;
