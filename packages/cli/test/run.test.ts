@@ -318,6 +318,24 @@ describe('project layout', () => {
     expect(run.stderr).toContain('step say succeeded');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('said: "ping"');
+    // --config replaces the project's config module.
+    await writeFile(
+      join(dir.path, 'alternative.config.mjs'),
+      "export default { handlers: { 'echo.say': ({ word }) => ({ word: 'alt:' + word }) } };\n",
+    );
+    const alternative = await cli(
+      [
+        'run',
+        '.openworkflow/workflows/echo.yaml',
+        '--input',
+        'word=ping',
+        '--config',
+        '../alternative.config.mjs',
+      ],
+      { cwd: project },
+    );
+    expect(alternative.code).toBe(0);
+    expect(alternative.stdout).toContain('said: "alt:ping"');
   }, 60_000);
 });
 
