@@ -285,6 +285,24 @@ describe('openworkflow run telemetry flags', () => {
   }, 60_000);
 });
 
+describe('run --env', () => {
+  it('exposes only the variables named on the command line as env', async () => {
+    const flow = join(dir.path, 'env.yaml');
+    await writeFile(
+      flow,
+      'workflows:\n  - name: Env\n    steps:\n      - id: a\n        type: transform\n        language: template\n        expression: "{{ env.GREETING }} {{ env.CITY }} [{{ env.OTHER }}]"\n    outputs:\n      said: { value: "{{ steps.a.output.result }}" }\n',
+    );
+    const run = await cli(['run', flow, '--env', 'GREETING', '-e', 'CITY=Oslo'], {
+      env: { GREETING: 'Hei', OTHER: 'hidden' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('said: "Hei Oslo []"');
+    const unset = await cli(['run', flow, '--env', 'NOPE'], { env: {} });
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toContain('--env NOPE: the variable is not set');
+  }, 60_000);
+});
+
 describe('project layout', () => {
   it('a workflow under .openworkflow/workflows/ uses the root connectors/ and config', async () => {
     const project = join(dir.path, 'layout');
