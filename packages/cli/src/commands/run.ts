@@ -96,7 +96,12 @@ export async function execute(args: ParsedArgs, io: CliIo): Promise<number> {
   const tree = io.stderr.isTTY === true;
   const progress = json
     ? undefined
-    : createProgress(io.stderr, { mode: tree ? 'tree' : 'lines', mask, maxLines: 40 });
+    : createProgress(io.stderr, {
+        mode: tree ? 'tree' : 'lines',
+        mask,
+        // Redrawing in place only works for what fits on the screen; older lines are folded.
+        maxLines: Math.max(5, (io.stderr.rows ?? 42) - 2),
+      });
   try {
     const started = performance.now();
     const run = workflows.start(picked.workflow.name, inputs);
