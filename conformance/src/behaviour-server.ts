@@ -48,6 +48,13 @@ export interface BehaviourNamespace {
   /** `http://127.0.0.1:<port>/ns/<nonce>`. */
   readonly url: string;
   snapshot(): BehaviourRecord;
+  /** Called with the route of every recorded call as it arrives (before it is answered). */
+  onCall(listener: (route: string) => void): void;
+  /**
+   * Resolves once no call of the namespace is in flight, or after `graceMs`. A runtime's result
+   * can overtake the close of a connection it aborted; the record is read after this.
+   */
+  settled(graceMs: number): Promise<void>;
   /** Forget the namespace; later calls to it get 404 and are not recorded. */
   dispose(): void;
 }
@@ -62,6 +69,8 @@ export interface BehaviourServer {
 interface NamespaceState {
   readonly routes: Readonly<Record<string, RouteSpec>>;
   readonly calls: RecordedCall[];
+  readonly listeners: ((route: string) => void)[];
+  readonly idleWaiters: (() => void)[];
   readonly perRoute: Map<string, number>;
   readonly inFlight: Map<string, number>;
   readonly maxConcurrency: Record<string, number>;
@@ -102,6 +111,8 @@ export async function startBehaviourServer(): Promise<BehaviourServer> {
       const state: NamespaceState = {
         routes,
         calls: [],
+        listeners: [],
+        idleWaiters: [],
         perRoute: new Map(),
         inFlight: new Map(),
         maxConcurrency: { [ALL_ROUTES]: 0, ...Object.fromEntries(Object.keys(routes).map((r) => [r, 0])) },
@@ -115,6 +126,22 @@ export async function startBehaviourServer(): Promise<BehaviourServer> {
           maxConcurrency: { ...state.maxConcurrency },
           unknownRoutes: [...state.unknownRoutes],
         }),
+        onCall: (listener) => {
+          state.listeners.push(listener);
+        },
+        settled: (graceMs) =>
+          new Promise<void>((resolve) => {
+            if ((state.inFlight.get(ALL_ROUTES) ?? 0) === 0) {
+              resolve();
+              return;
+            }
+            const timer = setTimeout(done, graceMs);
+            function done() {
+              clearTimeout(timer);
+              resolve();
+            }
+            state.idleWaiters.push(done);
+          }),
         dispose: () => namespaces.delete(nonce),
       };
     },
@@ -166,6 +193,7 @@ async function handle(
     aborted: false,
   };
   state.calls.push(call);
+  for (const listener of state.listeners) listener(route);
   const release = enter(state, route);
   res.on('close', () => {
     if (!res.writableFinished) call.aborted = true;
@@ -199,6 +227,9 @@ function enter(state: NamespaceState, route: string): () => void {
     if (released) return;
     released = true;
     for (const key of [route, ALL_ROUTES]) state.inFlight.set(key, (state.inFlight.get(key) ?? 1) - 1);
+    if ((state.inFlight.get(ALL_ROUTES) ?? 0) === 0) {
+      for (const wake of state.idleWaiters.splice(0)) wake();
+    }
   };
 }
 
@@ -257,6 +288,12 @@ function send(
   body: JsonValue,
   headers: Readonly<Record<string, string>> = {},
 ): void {
+  if (status === 204 || status === 304) {
+    // No content: these statuses never carry a body (nor a content length for one).
+    res.writeHead(status, { ...headers });
+    res.end();
+    return;
+  }
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',

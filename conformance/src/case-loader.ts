@@ -122,7 +122,10 @@ function parseYamlFile(file: string, problems: SuiteProblem[]): ParsedFile | und
     problems.push({ file, message: `file is larger than ${MAX_CASE_FILE_BYTES} bytes` });
     return undefined;
   }
-  const text = readFileSync(file, 'utf8');
+  return parseYamlText(readFileSync(file, 'utf8'), file, problems);
+}
+
+function parseYamlText(text: string, file: string, problems: SuiteProblem[]): ParsedFile | undefined {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -164,6 +167,31 @@ function located(file: string, parsed: ParsedFile, violation: SchemaViolation): 
 function loadCaseFile(file: string, profile: string, problems: SuiteProblem[]): ConformanceCase | undefined {
   const parsed = parseYamlFile(file, problems);
   if (!parsed) return undefined;
+  return caseFromParsed(parsed, file, profile, problems);
+}
+
+/**
+ * Loads a case from YAML text with every check a case file gets (a generated case, such as a
+ * property-test counterexample, goes through the same door). `file` names it in problems and must
+ * be `<id>.yaml`.
+ */
+export function caseFromText(
+  text: string,
+  file: string,
+  profile: string,
+  problems: SuiteProblem[],
+): ConformanceCase | undefined {
+  const parsed = parseYamlText(text, file, problems);
+  if (!parsed) return undefined;
+  return caseFromParsed(parsed, file, profile, problems);
+}
+
+function caseFromParsed(
+  parsed: ParsedFile,
+  file: string,
+  profile: string,
+  problems: SuiteProblem[],
+): ConformanceCase | undefined {
   const violations = checkCase(parsed.value);
   if (violations.length > 0) {
     problems.push(...violations.map((v) => located(file, parsed, v)));
@@ -200,7 +228,12 @@ function checkRules(raw: JsonObject, file: string, profile: string, report: Repo
   const expect = raw.expect as JsonObject;
   for (const problem of checkMatcherSyntax(expect, '/expect')) report(problem.split(':')[0]!, problem);
   const script = ((raw.run as JsonObject | undefined)?.script as JsonObject[] | undefined) ?? [];
+  const routes = new Set(Object.keys((raw.behaviour as JsonObject | undefined) ?? {}));
   script.forEach((step, i) => {
+    const call = (step.on as JsonObject).call;
+    if (typeof call === 'string' && !routes.has(call)) {
+      report(`/run/script/${i}/on/call`, `route ${call} is not declared under behaviour`);
+    }
     for (const problem of checkMatcherSyntax(step.on!, `/run/script/${i}/on`))
       report(`/run/script/${i}`, problem);
     if (step.advance !== undefined && raw.clock !== 'virtual') {

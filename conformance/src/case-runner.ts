@@ -6,12 +6,12 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { evaluateExpectations, matchesEvent } from './assertions.js';
-import type { BehaviourServer } from './behaviour-server.js';
+import type { BehaviourNamespace, BehaviourServer } from './behaviour-server.js';
 import { createCanaries } from './canaries.js';
-import type { ConformanceCase, Expectations, RunSpec } from './case-types.js';
+import type { ConformanceCase, Expectations, RunSpec, ScriptStep } from './case-types.js';
 import { checkRunInvariants } from './invariants.js';
-import type { JsonValue } from './json.js';
-import { CANCEL_GRACE_MS, CASE_BASE_BUDGET_MS, MAX_EVENTS_PER_RUN } from './limits.js';
+import type { JsonObject, JsonValue } from './json.js';
+import { CANCEL_GRACE_MS, CASE_BASE_BUDGET_MS, MAX_EVENTS_PER_RUN, SETTLE_GRACE_MS } from './limits.js';
 import type { AssertionResult, ExchangeProblem, Observation, RunObservation } from './observation.js';
 import { type PlaceholderValues, substitute, substituteText } from './placeholders.js';
 import type { ClockOption, ProtocolDocument, RunResult, TargetEvent } from './protocol.js';
@@ -96,7 +96,9 @@ export async function runCase(testCase: ConformanceCase, options: CaseRunOptions
         budget,
         graceMs: CANCEL_GRACE_MS * options.timeoutScale,
         requirement: testCase.requirement,
+        calls: namespace,
       });
+      await namespace.settled(SETTLE_GRACE_MS * options.timeoutScale);
       observation = {
         kind: 'run',
         ...exchange,
@@ -160,6 +162,8 @@ interface RunExchange {
   readonly budget: number;
   readonly graceMs: number;
   readonly requirement: string;
+  /** The case's namespace: call triggers of the script (`on: {call}`) watch it. */
+  readonly calls: Pick<BehaviourNamespace, 'onCall' | 'snapshot'>;
 }
 
 type RunExchangeResult = Pick<RunObservation, 'runId' | 'events' | 'problems'> & { result?: RunResult };
@@ -206,6 +210,34 @@ function exchangeRun(target: Target, exchange: RunExchange): Promise<RunExchange
       control.cancel('the conformance case ran out of time').catch(() => settle());
     }, exchange.budget);
 
+    const fire = (step: ScriptStep) => {
+      nextScriptStep += 1;
+      const action = step.action;
+      scriptChain = scriptChain.then(async () => {
+        try {
+          if (action.kind === 'cancel') await control.cancel(action.reason);
+          else if (action.kind === 'signal') await control.signal(action.name, action.payload);
+          else await control.advance(action.ms);
+        } catch (error) {
+          problems.push({
+            requirement: 'OW-PROTOCOL-010',
+            message: `${action.kind} was not acknowledged: ${(error as Error).message}`,
+          });
+        }
+      });
+    };
+    // A call trigger fires once its route has seen a call, whenever that happened.
+    const fireCallTriggers = () => {
+      for (;;) {
+        const step = script[nextScriptStep];
+        if (settled || step === undefined || !isCallTrigger(step.on)) return;
+        const route = step.on.call;
+        if (!exchange.calls.snapshot().calls.some((call) => call.route === route)) return;
+        fire(step);
+      }
+    };
+    exchange.calls.onCall(() => fireCallTriggers());
+
     const control = target.startRun(
       {
         runId: exchange.runId,
@@ -229,22 +261,8 @@ function exchangeRun(target: Target, exchange: RunExchange): Promise<RunExchange
           }
           events.push(event);
           const step = script[nextScriptStep];
-          if (step && matchesEvent(step.on, event)) {
-            nextScriptStep += 1;
-            const action = step.action;
-            scriptChain = scriptChain.then(async () => {
-              try {
-                if (action.kind === 'cancel') await control.cancel(action.reason);
-                else if (action.kind === 'signal') await control.signal(action.name, action.payload);
-                else await control.advance(action.ms);
-              } catch (error) {
-                problems.push({
-                  requirement: 'OW-PROTOCOL-010',
-                  message: `${action.kind} was not acknowledged: ${(error as Error).message}`,
-                });
-              }
-            });
-          }
+          if (step && !isCallTrigger(step.on) && matchesEvent(step.on, event)) fire(step);
+          fireCallTriggers();
         },
         result(value) {
           if (settled) return;
@@ -259,6 +277,10 @@ function exchangeRun(target: Target, exchange: RunExchange): Promise<RunExchange
       },
     );
   });
+}
+
+function isCallTrigger(on: JsonObject): on is { call: string } {
+  return typeof on.call === 'string';
 }
 
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {

@@ -57,7 +57,8 @@ export type ScriptAction =
 
 /**
  * A scripted interaction. Entries fire in order: each waits for the first event matching `on`
- * that arrives after the previous entry fired. Never a sleep.
+ * that arrives after the previous entry fired — or, with `on: {call: <route>}`, until the
+ * behaviour server has received a call on that route. Never a sleep.
  */
 export interface ScriptStep {
   readonly on: JsonObject;

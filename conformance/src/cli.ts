@@ -36,6 +36,9 @@ Options:
   --cases <dir>         add a directory of cases laid out as <dir>/<profile>/<id>.yaml (repeatable)
   --no-builtin-cases    leave out the cases shipped with the suite
   --timeout-scale <x>   multiply every budget and deadline (slow machines)
+  --properties <n>      also run n generated workflows against a reference model (property
+                        tests; needs core, logic and errors claimed); a failure is shrunk and
+                        printed as a case file with the --seed that replays it
   --quiet-target        do not pass the target's stderr through
   --list                list the selected cases and exit
   --version             print the suite version
@@ -85,6 +88,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       seed: args.seed,
       concurrency: args.concurrency,
       timeoutScale: args.timeoutScale,
+      properties: args.properties,
       ...(args.quietTarget ? {} : { onTargetStderr: (line: string) => io.stderr(`target| ${line}\n`) }),
     });
     emit(report, args, io);
@@ -112,6 +116,7 @@ interface Arguments {
   readonly cases: string[];
   readonly noBuiltinCases: boolean;
   readonly timeoutScale: number;
+  readonly properties: number;
   readonly quietTarget: boolean;
   readonly list: boolean;
   readonly version: boolean;
@@ -137,6 +142,7 @@ function parse(argv: readonly string[]): Arguments {
         cases: { type: 'string', multiple: true },
         'no-builtin-cases': { type: 'boolean' },
         'timeout-scale': { type: 'string' },
+        properties: { type: 'string' },
         'quiet-target': { type: 'boolean' },
         list: { type: 'boolean' },
         version: { type: 'boolean' },
@@ -162,6 +168,7 @@ function parse(argv: readonly string[]): Arguments {
     cases: (values.cases as string[] | undefined) ?? [],
     noBuiltinCases: values['no-builtin-cases'] === true,
     timeoutScale: positive(values['timeout-scale'], '--timeout-scale') ?? 1,
+    properties: integer(values.properties, '--properties', 0) ?? 0,
     quietTarget: values['quiet-target'] === true,
     list: values.list === true,
     version: values.version === true,

@@ -14,7 +14,7 @@ export const PROTOCOL_REQUIREMENTS = {
   'OW-PROTOCOL-003': 'the first event of a run is run.started',
   'OW-PROTOCOL-004':
     'a run has exactly one terminal event, it is the last, and it agrees with the result status',
-  'OW-PROTOCOL-005': 'a run that was not rejected by input validation reports its events',
+  'OW-PROTOCOL-005': 'a run that was not refused before it started reports its events',
   'OW-PROTOCOL-006': 'event times never go backwards',
   'OW-PROTOCOL-007': 'a step event for an attempt follows the step.started of that attempt',
   'OW-PROTOCOL-008': 'under a virtual clock, the run starts at the requested instant',
@@ -54,7 +54,10 @@ export function checkRunInvariants(observation: RunObservation): AssertionResult
   check('OW-PROTOCOL-002', 'events.sequence', gaps.slice(0, 3));
 
   if (events.length === 0) {
-    const rejected = result.status === 'failed' && result.error?.code === 'VALIDATION';
+    // Refused before it started: invalid documents or inputs (VALIDATION), no such workflow (NOT_FOUND).
+    const rejected =
+      result.status === 'failed' &&
+      (result.error?.code === 'VALIDATION' || result.error?.code === 'NOT_FOUND');
     if (!rejected) {
       out.push(failed('OW-PROTOCOL-005', 'events', false, `a ${result.status} run reported no events`));
     }

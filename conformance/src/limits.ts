@@ -18,6 +18,12 @@ export const ACK_TIMEOUT_MS = 5_000;
 /** After a case's budget runs out we cancel the run and give the target this long to report. */
 export const CANCEL_GRACE_MS = 2_000;
 
+/**
+ * After a result, how long the behaviour server may still see calls in flight before it is read:
+ * a runtime's result can overtake the close of a connection it aborted.
+ */
+export const SETTLE_GRACE_MS = 1_000;
+
 /** Time a target gets to exit after `shutdown` before it is terminated, then killed. */
 export const SHUTDOWN_GRACE_MS = 2_000;
 

@@ -4,14 +4,16 @@
  *
  * - `@@BEHAVIOUR@@` — the base URL of the case's own namespace on the behaviour server,
  *   `http://127.0.0.1:<port>/ns/<nonce>` (no trailing slash);
- * - `@@BEHAVIOUR_ORIGIN@@` — `http://127.0.0.1:<port>`;
+ * - `@@BEHAVIOUR_ORIGIN@@` — `http://127.0.0.1:<port>`; `@@BEHAVIOUR_HOST@@` — `127.0.0.1:<port>`;
  * - `@@CANARY:<name>@@` — a fresh secret-looking value per case run; the same name gives the same
  *   value within one case. Every canary is scanned for on every surface the target reports.
+ * - `@@CANARY_BASE64:<name>@@` — that canary base64-encoded (for a service that echoes it encoded).
  */
 import { isJsonObject, type JsonValue } from './json.js';
 
 const PLACEHOLDER = /@@([A-Z_]+)(?::([a-z0-9_-]+))?@@/g;
-const KNOWN = new Set(['BEHAVIOUR', 'BEHAVIOUR_ORIGIN', 'CANARY']);
+const KNOWN = new Set(['BEHAVIOUR', 'BEHAVIOUR_ORIGIN', 'BEHAVIOUR_HOST', 'CANARY', 'CANARY_BASE64']);
+const NAMED = new Set(['CANARY', 'CANARY_BASE64']);
 
 export interface PlaceholderValues {
   readonly behaviourUrl: string;
@@ -26,9 +28,9 @@ export function checkPlaceholders(text: string): string[] {
   for (const match of text.matchAll(PLACEHOLDER)) {
     const [whole, name, argument] = match;
     if (!KNOWN.has(name!)) problems.push(`unknown placeholder ${whole}`);
-    else if ((name === 'CANARY') !== (argument !== undefined)) {
+    else if (NAMED.has(name!) !== (argument !== undefined)) {
       problems.push(
-        name === 'CANARY' ? `${whole} needs a name: @@CANARY:<name>@@` : `${whole} takes no argument`,
+        NAMED.has(name!) ? `${whole} needs a name: @@${name}:<name>@@` : `${whole} takes no argument`,
       );
     }
   }
@@ -40,7 +42,11 @@ export function substituteText(text: string, values: PlaceholderValues): string 
   return text.replace(PLACEHOLDER, (whole, name: string, argument: string | undefined) => {
     if (name === 'BEHAVIOUR') return values.behaviourUrl;
     if (name === 'BEHAVIOUR_ORIGIN') return values.behaviourOrigin;
+    if (name === 'BEHAVIOUR_HOST') return new URL(values.behaviourOrigin).host;
     if (name === 'CANARY' && argument !== undefined) return values.canary(argument);
+    if (name === 'CANARY_BASE64' && argument !== undefined) {
+      return Buffer.from(values.canary(argument), 'utf8').toString('base64');
+    }
     return whole;
   });
 }

@@ -2,8 +2,10 @@
  * The outcome of a suite run as data: one record per case, totals per profile, and the exit code
  * with its one-line reason. Reporters render it; nothing here runs anything.
  */
+
 import type { ProfileDefinition } from './case-types.js';
 import type { AssertionResult } from './observation.js';
+import type { PropertyReport } from './properties.js';
 import type { HelloResponse, TargetCapabilities } from './protocol.js';
 import { SUITE_NAME, SUITE_VERSION } from './version.js';
 
@@ -65,6 +67,8 @@ export interface SuiteReport {
   readonly cases: readonly CaseOutcome[];
   /** Target problems that belong to no case (garbage lines, messages for unknown requests). */
   readonly violations: readonly string[];
+  /** The property tests, when `--properties` asked for them. */
+  readonly properties?: PropertyReport;
   readonly durationMs: number;
   readonly exitCode: 0 | 1 | 2;
   /** Why the exit code is what it is, in one line. */
@@ -79,6 +83,7 @@ export interface SummaryInput {
   readonly profiles: ReadonlyMap<string, ProfileDefinition>;
   readonly outcomes: readonly CaseOutcome[];
   readonly violations: readonly string[];
+  readonly properties?: PropertyReport;
   readonly options: SuiteReport['options'];
   readonly durationMs: number;
 }
@@ -109,9 +114,10 @@ export function summarise(input: SummaryInput): SuiteReport {
   ).length;
   let exitCode: 0 | 1 | 2 = 0;
   let verdict = `all ${totals.pass} executed case(s) passed`;
-  if (totals.fail > 0 || input.violations.length > 0) {
+  const propertyFailed = input.properties?.status === 'fail';
+  if (totals.fail > 0 || input.violations.length > 0 || propertyFailed) {
     exitCode = 1;
-    verdict = `${totals.fail} case(s) failed${input.violations.length ? `, ${input.violations.length} target violation(s)` : ''}`;
+    verdict = `${totals.fail} case(s) failed${input.violations.length ? `, ${input.violations.length} target violation(s)` : ''}${propertyFailed ? ', a property test failed' : ''}`;
   } else if (executed === 0) {
     exitCode = 2;
     verdict = `nothing was measured: the target claims [${input.hello.profiles.join(', ')}] and no selected case could run`;
@@ -133,6 +139,7 @@ export function summarise(input: SummaryInput): SuiteReport {
     totals,
     cases: input.outcomes,
     violations: input.violations,
+    ...(input.properties ? { properties: input.properties } : {}),
     durationMs: input.durationMs,
     exitCode,
     verdict,

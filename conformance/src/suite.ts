@@ -19,6 +19,7 @@ import type { ConformanceCase, ProfileDefinition } from './case-types.js';
 import { type CaseSelection, expandProfiles, gate, selectsCase } from './gates.js';
 import { DEFAULT_CONCURRENCY } from './limits.js';
 import type { AssertionResult } from './observation.js';
+import { type PropertyReport, runProperties } from './properties.js';
 import type { HelloResponse } from './protocol.js';
 import { createRandom } from './random.js';
 import { type CaseOutcome, type Disposition, type SuiteReport, summarise } from './report.js';
@@ -39,6 +40,8 @@ export interface SuiteOptions extends CaseSelection {
   readonly seed?: number;
   readonly concurrency?: number;
   readonly timeoutScale?: number;
+  /** Generated workflows to run as property tests after the cases (0: none). */
+  readonly properties?: number;
   readonly onTargetStderr?: (line: string) => void;
 }
 
@@ -82,6 +85,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
   let claimed: string[];
   let concurrency: number;
   let judged: Judged[];
+  let properties: PropertyReport | undefined;
   try {
     hello = (await targets.start()).hello;
     claimed = expandProfiles(hello.profiles, profiles);
@@ -93,6 +97,17 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     judged = await runAll(createRandom(seed).shuffle(selected), concurrency, (testCase) =>
       judge(testCase, context),
     );
+    if ((options.properties ?? 0) > 0) {
+      properties = await runProperties({
+        runs: options.properties!,
+        seed,
+        claimed,
+        hello,
+        target: () => targets.current(),
+        server,
+        timeoutScale,
+      });
+    }
   } finally {
     // Closed before totalling: a violation during shutdown still counts, and the targets' stderr
     // has been read to the end for the last canary scan.
@@ -108,6 +123,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     profiles,
     outcomes,
     violations,
+    ...(properties ? { properties } : {}),
     options: {
       seed,
       strict,

@@ -8,6 +8,8 @@ import { main } from '../src/cli.js';
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export const PYTHON_MINIMAL = `python3 ${here('../drivers/python-minimal/driver.py')}`;
+/** The reference driver, built from packages/sdk (the conformance package's test task builds it first). */
+export const REFERENCE_DRIVER = `node ${here('../../packages/sdk/dist/driver/bin.js')}`;
 export const ZOO_DIRECTORY = here('../zoo/');
 export const FIXTURE_CASES = here('./fixtures/cases');
 export const SCRIPTED = (mode: string, hello?: object) =>

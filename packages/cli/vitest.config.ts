@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
-import { sourceConditions } from '../../vitest.shared.js';
+import { nodeSourceConditions } from '../../vitest.shared.js';
 
 export default defineConfig({
-  ...sourceConditions,
+  ...nodeSourceConditions,
   test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
 });

@@ -8,5 +8,6 @@ export default defineConfig({
     // The property tests are CPU-bound; one worker keeps this suite from starving the suites turbo
     // runs beside it on a two-core CI machine.
     maxWorkers: 1,
+    testTimeout: 60_000,
   },
 });

@@ -23,11 +23,25 @@ export function renderJunit(report: SuiteReport): string {
       `  <testsuite name="openworkflow.target" tests="${body.length}" failures="${body.length}" skipped="0">\n${body.join('\n')}\n  </testsuite>`,
     );
   }
+  const p = report.properties;
+  if (p !== undefined) {
+    const name = `properties seed ${p.seed} runs ${p.runs}`;
+    const body =
+      p.status === 'pass'
+        ? `    <testcase classname="openworkflow.properties" name="${escapeXml(name)}"/>`
+        : p.status === 'fail'
+          ? `    <testcase classname="openworkflow.properties" name="${escapeXml(name)}"><failure message="${escapeXml(p.reason ?? 'failed')}">${escapeXml(`replay: ${p.replay}\n${p.counterexample ?? ''}`)}</failure></testcase>`
+          : `    <testcase classname="openworkflow.properties" name="${escapeXml(name)}"><skipped message="${escapeXml(`inapplicable: ${p.reason ?? ''}`)}"/></testcase>`;
+    suites.push(
+      `  <testsuite name="openworkflow.properties" tests="1" failures="${p.status === 'fail' ? 1 : 0}" skipped="${p.status === 'inapplicable' ? 1 : 0}">\n${body}\n  </testsuite>`,
+    );
+  }
   const t = report.totals;
-  const tests = report.cases.length + report.violations.length;
+  const propertyFails = p?.status === 'fail' ? 1 : 0;
+  const tests = report.cases.length + report.violations.length + (p ? 1 : 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${escapeXml(`${report.suite.name} ${report.suite.version}`)}" tests="${tests}" failures="${t.fail + report.violations.length}" skipped="${t.blocked + t.inapplicable}" time="${seconds(report.durationMs)}">`,
+    `<testsuites name="${escapeXml(`${report.suite.name} ${report.suite.version}`)}" tests="${tests}" failures="${t.fail + report.violations.length + propertyFails}" skipped="${t.blocked + t.inapplicable + (p?.status === 'inapplicable' ? 1 : 0)}" time="${seconds(report.durationMs)}">`,
     ...suites,
     '</testsuites>',
     '',

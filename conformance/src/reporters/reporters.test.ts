@@ -135,3 +135,47 @@ describe('the JSON reporter', () => {
     expect(JSON.parse(renderJson(report))).toEqual(report);
   });
 });
+
+describe('property test results in the reports', () => {
+  const failed: SuiteReport = {
+    ...report,
+    properties: {
+      status: 'fail',
+      reason: 'a generated workflow did not do what the model computes (shrunk 3 time(s))',
+      runs: 40,
+      executed: 47,
+      seed: 9,
+      counterexample: 'id: generated-workflow\nrequirement: OW-LOGIC-900\n',
+      failures: [
+        {
+          requirement: 'OW-LOGIC-900',
+          label: 'behaviour.calls',
+          counted: true,
+          ok: false,
+          mismatches: [{ path: 'behaviour.calls.s0', message: 'differs', expected: 2, actual: 1 }],
+        },
+      ],
+      replay: '--seed 9 --properties 40',
+    },
+  };
+
+  it('prints a failed property with its diff, replay flags and counterexample', () => {
+    const text = renderTable(failed);
+    expect(text).toContain('FAIL properties: a generated workflow did not do what the model computes');
+    expect(text).toContain('replay: --seed 9 --properties 40');
+    expect(text).toContain('OW-LOGIC-900 behaviour.calls.s0: differs');
+    expect(text).toContain('- expected: 2');
+    expect(text).toContain('       requirement: OW-LOGIC-900');
+  });
+
+  it('adds a properties testsuite to JUnit, counted in the totals', () => {
+    const xml = renderJunit(failed);
+    expect(xml).toMatch(/<testsuites [^>]*tests="6" failures="3" skipped="2"/);
+    expect(xml).toMatch(/<testsuite name="openworkflow.properties" tests="1" failures="1" skipped="0">/);
+    expect(xml).toContain('replay: --seed 9 --properties 40');
+    const passed = renderJunit({ ...report, properties: { status: 'pass', runs: 5, executed: 5, seed: 1 } });
+    expect(passed).toContain(
+      '<testcase classname="openworkflow.properties" name="properties seed 1 runs 5"/>',
+    );
+  });
+});

@@ -7,6 +7,35 @@ import { failureLines } from './failure-text.js';
 
 const COLUMNS = ['profile', 'claimed', 'pass', 'fail', 'blocked', 'inapplicable', 'assertions'] as const;
 
+function propertyLines(report: SuiteReport): string[] {
+  const p = report.properties;
+  if (p === undefined) return [];
+  if (p.status === 'inapplicable') return [`PROPERTIES inapplicable: ${p.reason}`, ''];
+  if (p.status === 'pass') {
+    return [
+      `PROPERTIES pass: ${p.runs} generated workflow(s) did what the model computes (seed ${p.seed})`,
+      '',
+    ];
+  }
+  const lines = [`FAIL properties: ${p.reason}`, `     replay: ${p.replay}`];
+  for (const failure of p.failures ?? []) {
+    for (const mismatch of failure.mismatches) {
+      lines.push(`     ${failure.requirement} ${mismatch.path}: ${mismatch.message}`);
+      if ('expected' in mismatch) lines.push(`       - expected: ${JSON.stringify(mismatch.expected)}`);
+      if ('actual' in mismatch) lines.push(`       + actual:   ${JSON.stringify(mismatch.actual)}`);
+    }
+  }
+  lines.push('     counterexample (a case file; save it as cases/logic/generated-workflow.yaml):');
+  lines.push(
+    ...(p.counterexample ?? '')
+      .trimEnd()
+      .split('\n')
+      .map((line) => `       ${line}`),
+    '',
+  );
+  return lines;
+}
+
 /** Renders the report as text for a terminal or a CI log. */
 export function renderTable(report: SuiteReport): string {
   const out: string[] = [];
@@ -35,6 +64,7 @@ export function renderTable(report: SuiteReport): string {
   if (claimedBlocked.length > 0) out.push('');
   for (const violation of report.violations) out.push(`VIOLATION ${violation}`);
   if (report.violations.length > 0) out.push('');
+  out.push(...propertyLines(report));
 
   const rows: string[][] = report.profiles
     .filter((p) => p.claimed || p.pass + p.fail + p.blocked + p.inapplicable > 0)

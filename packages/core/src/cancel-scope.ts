@@ -58,6 +58,19 @@ export class CancelScope {
     return () => this.#listeners?.delete(listener);
   }
 
+  /**
+   * `onAbort` without the unregister function, for a listener that lives as long as the scope
+   * (it is dropped by `dispose`): one allocation fewer on the engine's hottest path.
+   */
+  listen(listener: () => void): void {
+    if (this.#aborted) {
+      listener();
+      return;
+    }
+    this.#listeners ??= new Set();
+    this.#listeners.add(listener);
+  }
+
   abort(reason: unknown): void {
     if (this.#aborted) return;
     this.#aborted = true;

@@ -93,6 +93,30 @@ describe('Engine', () => {
     expect(stored).toContain('***');
   });
 
+  it('returns step and run errors as stored: a secret quoted in an error message is redacted in the result too', async () => {
+    const { engine, clock } = createHarness({
+      workflows: [two],
+      engine: {
+        secrets: { resolve: async () => ({ API_KEY: 'sk-canary-123' }) },
+        redact: (event) => JSON.parse(JSON.stringify(event).replaceAll('sk-canary-123', '***')) as RunEvent,
+        handlers: [
+          {
+            type: 'function',
+            async execute({ context }) {
+              throw new Error(`upstream refused key ${context.secrets.get('API_KEY')}`);
+            },
+          },
+        ],
+      },
+    });
+    const run = engine.start(two, {});
+    await clock.runUntilIdle();
+    const result = await run.result;
+    expect(result.status).toBe('failed');
+    expect(result.steps.a?.error?.message).toContain('***');
+    expect(JSON.stringify(result)).not.toContain('sk-canary-123');
+  });
+
   it('gives handlers the contract context', async () => {
     const seen: HandlerContext[] = [];
     const workflow = loadTestWorkflow({

@@ -42,6 +42,8 @@ export interface RunHandle {
 interface ActiveRun {
   readonly handle: RunHandle;
   readonly ready: Promise<RunExecution>;
+  /** Set once `ready` resolves. */
+  execution?: RunExecution;
 }
 
 /**
@@ -57,6 +59,8 @@ export class Engine {
   readonly #active = new Map<string, ActiveRun>();
   readonly #appendWaiters = new Map<string, Set<() => void>>();
   readonly #leaseRenewedAt = new Map<string, number>();
+  /** Renews the leases of runs with work in flight; runs only while some run is active. */
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
   constructor(options: EngineOptions = {}) {
@@ -299,8 +303,57 @@ export class Engine {
       },
     };
     handle.result.catch(() => {});
-    this.#active.set(runId, { handle, ready });
+    const active: ActiveRun = { handle, ready };
+    ready.then(
+      (execution) => {
+        active.execution = execution;
+      },
+      () => {},
+    );
+    this.#active.set(runId, active);
+    this.#startHeartbeat();
     return handle;
+  }
+
+  /**
+   * A run makes no events while a long handler call or a timer is in flight, so progress alone
+   * would let its lease lapse and another engine could take over a run that is still executing.
+   * The heartbeat renews the lease of every active run that is not suspended, every third of the
+   * lease's time to live, on a real timer that does not keep the process alive (it never fires
+   * on a fake clock's turns, so `runUntilIdle` still reaches idle). A run whose lease cannot be
+   * renewed — another engine holds it now — stops executing here, recording nothing more.
+   */
+  #startHeartbeat(): void {
+    if (this.#heartbeat !== undefined) return;
+    const period = Math.max(10, Math.floor(this.#services.limits.leaseTtlMs / 3));
+    this.#heartbeat = setInterval(() => this.#beat(period), period);
+    this.#heartbeat.unref?.();
+  }
+
+  #stopHeartbeat(): void {
+    if (this.#heartbeat === undefined) return;
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+  }
+
+  #beat(period: number): void {
+    const now = this.#services.clock.now();
+    for (const [runId, active] of this.#active) {
+      const execution = active.execution;
+      if (execution === undefined || execution.halted || execution.suspended) continue;
+      if (now - (this.#leaseRenewedAt.get(runId) ?? 0) < period) continue;
+      this.#lease(runId, false).then(
+        (held) => {
+          if (held || this.#active.get(runId) !== active) return;
+          execution.haltWith(
+            new OpenWorkflowError('UNAVAILABLE', 'The run lease was lost: another engine took the run over', {
+              details: { run_id: runId, owner: this.#services.owner },
+            }),
+          );
+        },
+        () => {},
+      );
+    }
   }
 
   #onAppended(runId: string, _events: readonly RunEvent[]): void {
@@ -321,6 +374,7 @@ export class Engine {
     const active = this.#active.get(runId);
     if (active === undefined) return;
     this.#active.delete(runId);
+    if (this.#active.size === 0) this.#stopHeartbeat();
     this.#leaseRenewedAt.delete(runId);
     this.#services.store.releaseLease(runId, this.#services.owner).catch(() => {});
     const waiters = this.#appendWaiters.get(runId);

@@ -19,7 +19,6 @@ export class Frame {
   readonly steps: Record<string, unknown>;
   /** Records written at this level (for an iteration: by its body), by step id. */
   readonly records = new Map<string, StepRecord>();
-  readonly kinds = new Map<string, Step['type']>();
   readonly scope: Readonly<Record<string, unknown>>;
 
   readonly context: FrameContext;
@@ -45,16 +44,20 @@ export class Frame {
     Object.assign(frame, {
       steps: this.steps,
       records: this.records,
-      kinds: this.kinds,
       context: this.context,
       scope: { ...this.scope, ...extras, steps: this.steps },
     });
     return frame;
   }
 
+  /** Publishes the record (and its view) that another frame holds for `id`. */
+  adopt(id: string, from: Frame): void {
+    this.steps[id] = from.steps[id];
+    this.records.set(id, from.records.get(id)!);
+  }
+
   publish(id: string, kind: Step['type'], record: StepRecord): void {
     this.steps[id] = stepView(kind, record);
     this.records.set(id, record);
-    this.kinds.set(id, kind);
   }
 }

@@ -21,6 +21,12 @@ describe('resolveInputs', () => {
     );
   });
 
+  it('gives a null input its default, like a missing one', () => {
+    expect(resolveInputs({ v: { type: 'string', required: false, default: 'dflt' } }, { v: null })).toEqual({
+      v: 'dflt',
+    });
+  });
+
   it('treats null as missing for required inputs and compares enum members deeply', () => {
     expect(() => resolveInputs({ v: { required: true } }, { v: null })).toThrow(
       expect.objectContaining({ details: { field: 'v', constraint: 'required' } }),

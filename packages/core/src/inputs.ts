@@ -42,7 +42,9 @@ export function resolveInputs(
   const resolved: JsonObject = { ...supplied };
   for (const [name, definition] of Object.entries(definitions)) {
     let value = Object.hasOwn(supplied, name) ? supplied[name] : undefined;
-    if (value === undefined && definition.default !== undefined) value = definition.default;
+    // null counts as missing: it takes the default too (spec/execution.md, "Inputs").
+    if ((value === undefined || value === null) && definition.default !== undefined)
+      value = definition.default;
     if (value === undefined || value === null) {
       if (definition.required) throw invalid(name, 'required', `Missing required input '${name}'`);
       continue;

@@ -143,6 +143,25 @@ function isoTime(ms: number): string {
  * is empty; on resume it holds what happened before, and every instance whose outcome is recorded
  * returns that outcome instead of running again (spec/events.md, "Resume").
  */
+/** What a running attempt's cleanup and `pauseAttempt` share. */
+interface AttemptState {
+  timer: ReturnType<DeadlineQueue['add']> | undefined;
+  readonly limit: AttemptLimit | undefined;
+  /** An agent waits for a person (see `pauseAttempt`). */
+  paused: boolean;
+  /** The attempt is over. */
+  ended: boolean;
+}
+
+const noop = (): void => {};
+
+/** The binding time limit of one attempt. */
+interface AttemptLimit {
+  readonly deadline: number;
+  readonly limitMs: number;
+  readonly from: number;
+}
+
 export class RunExecution {
   readonly journal: Journal;
   readonly writer: EventWriter;
@@ -162,8 +181,6 @@ export class RunExecution {
   #busy = 0;
   #externalWaits = 0;
   #suspended = false;
-  /** Pause switches of running work attempts (see `pauseAttempt`). */
-  readonly #attemptControls = new WeakMap<StepCall, () => () => void>();
   #suspendCheck: NodeJS.Immediate | undefined;
   #terminalReached = false;
   #endRequested = false;
@@ -237,6 +254,11 @@ export class RunExecution {
 
   get halted(): boolean {
     return this.#halt.aborted;
+  }
+
+  /** Nothing but external waits (signals, approvals) is left: see `run.suspended`. */
+  get suspended(): boolean {
+    return this.#suspended;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -373,14 +395,15 @@ export class RunExecution {
       data.reason = this.journal.cancelRequested.reason;
     }
     this.#terminalReached = true;
-    this.emit(type, { data, causationId: this.#startedEventId });
+    const terminal = this.emit(type, { data, causationId: this.#startedEventId });
     const result: { -readonly [K in keyof RunResult]: RunResult[K] } = {
       runId: this.runId,
       status,
       outputs,
       steps,
     };
-    if (error !== undefined) result.error = errorData(error);
+    // The result's error is the stored one, redacted at write time (spec/secrets.md, "Sinks").
+    if (error !== undefined) result.error = terminal.data.error as unknown as ErrorData;
     return result;
   }
 
@@ -525,8 +548,31 @@ export class RunExecution {
    * back with the time it had left.
    */
   pauseAttempt(call: StepCall): () => void {
-    const control = this.#attemptControls.get(call);
-    return control === undefined ? () => {} : control();
+    const state = (call as { attemptState?: AttemptState }).attemptState;
+    if (state === undefined || state.paused || state.ended) return noop;
+    state.paused = true;
+    this.#busy--;
+    const limit = state.limit;
+    let remaining: number | undefined;
+    if (state.timer !== undefined && limit !== undefined) {
+      remaining = Math.max(0, limit.deadline - this.clock.now());
+      this.#deadlines.remove(state.timer);
+      state.timer = undefined;
+    }
+    return () => {
+      if (!state.paused || state.ended) return;
+      state.paused = false;
+      this.#busy++;
+      if (remaining !== undefined && limit !== undefined && !call.scope.aborted) {
+        const now = this.clock.now();
+        // Time spent paused does not count: `elapsed_ms` on a later timeout excludes it.
+        state.timer = this.#armAttemptLimit(call, {
+          deadline: now + remaining,
+          limitMs: limit.limitMs,
+          from: now - (limit.limitMs - remaining),
+        });
+      }
+    };
   }
 
   evaluateOutputs(workflow: Workflow, frame: Frame): JsonObject {
@@ -657,7 +703,7 @@ export class RunExecution {
    * the loop (`for_each`) or a single instance with retries and timeouts. Publishes the record.
    * In replay, an instance the log does not know returns `undefined` (it never ran).
    */
-  async runStep(
+  runStep(
     step: Step,
     frame: Frame,
     prefix: string,
@@ -667,45 +713,54 @@ export class RunExecution {
   ): Promise<StepRecord | undefined> {
     const path = joinPath(prefix, step.id);
     const recorded = this.journal.instances.get(path)?.terminal;
-    if (recorded !== undefined) {
-      if (recorded.status !== 'skipped') {
-        if (step.loop !== undefined) await this.#runLoop(step, frame, path, scope, true, cause);
-        else await this.#replayInstance(step, frame, path, recorded);
-      }
-      frame.publish(step.id, step.type, recorded);
-      // A handoff that ended the run must end it again when the run is resumed.
-      if (step.type === 'handoff' && !step.resumeAfter && recorded.status === 'success') this.requestEnd();
-      return recorded;
-    }
-    if (replay) return undefined;
-    let record: StepRecord;
+    if (recorded !== undefined) return this.#restoreStep(step, frame, path, scope, recorded, cause);
+    if (replay) return Promise.resolve(undefined);
     if (step.condition !== undefined && step.type !== 'if') {
-      let holds: boolean;
+      let record: StepRecord | undefined;
       try {
-        holds = testCondition(step.condition, frame.scope, `${step.id}.condition`);
+        if (!testCondition(step.condition, frame.scope, `${step.id}.condition`)) {
+          record = { status: 'skipped', output: null, attempts: 0, durationMs: 0 };
+          this.emit('step.skipped', {
+            stepId: step.id,
+            path,
+            data: { kind: step.type, output: null, attempts: 0, durationMs: 0, reason: 'condition' },
+            causationId: cause,
+          });
+        }
       } catch (error) {
         record = this.#failWithoutAttempt(step, path, toOpenWorkflowError(error, 'VALIDATION'), cause);
-        frame.publish(step.id, step.type, record);
-        return record;
       }
-      if (!holds) {
-        record = { status: 'skipped', output: null, attempts: 0, durationMs: 0 };
-        this.emit('step.skipped', {
-          stepId: step.id,
-          path,
-          data: { kind: step.type, output: null, attempts: 0, durationMs: 0, reason: 'condition' },
-          causationId: cause,
-        });
+      if (record !== undefined) {
         frame.publish(step.id, step.type, record);
-        return record;
+        return Promise.resolve(record);
       }
     }
-    const ran =
-      step.loop === undefined
-        ? await this.runInstance(step, frame, path, scope, cause)
-        : await this.#runLoop(step, frame, path, scope, false, cause);
-    if (ran !== undefined) frame.publish(step.id, step.type, ran);
-    return ran;
+    // Not `async`: the common case hands back the instance's own promise, which publishes the
+    // record itself — one promise and one turn fewer per step.
+    if (step.loop === undefined) return this.runInstance(step, frame, path, scope, cause, true);
+    return this.#runLoop(step, frame, path, scope, false, cause).then((ran) => {
+      if (ran !== undefined) frame.publish(step.id, step.type, ran);
+      return ran;
+    });
+  }
+
+  /** A step the log already has an outcome for: restore its children, publish the record. */
+  async #restoreStep(
+    step: Step,
+    frame: Frame,
+    path: string,
+    scope: CancelScope,
+    recorded: StepRecord,
+    cause: string | null,
+  ): Promise<StepRecord> {
+    if (recorded.status !== 'skipped') {
+      if (step.loop !== undefined) await this.#runLoop(step, frame, path, scope, true, cause);
+      else await this.#replayInstance(step, frame, path, recorded);
+    }
+    frame.publish(step.id, step.type, recorded);
+    // A handoff that ended the run must end it again when the run is resumed.
+    if (step.type === 'handoff' && !step.resumeAfter && recorded.status === 'success') this.requestEnd();
+    return recorded;
   }
 
   async #replayInstance(step: Step, frame: Frame, path: string, recorded: StepRecord): Promise<void> {
@@ -834,6 +889,8 @@ export class RunExecution {
     path: string,
     scope: CancelScope,
     cause: string | null,
+    /** Publish the record in `frame` (a whole step, not one iteration of a loop). */
+    publish = false,
   ): Promise<StepRecord> {
     const kind = KINDS[step.type];
     const history = this.journal.instances.get(path);
@@ -849,7 +906,12 @@ export class RunExecution {
         try {
           await this.sleepUntil(history.retryAt, scope);
         } catch {
-          return this.#endInstance(step, path, startedAt, attempt, null, scope.error(), scope, cause);
+          return this.#published(
+            publish,
+            frame,
+            step,
+            this.#endInstance(step, path, startedAt, attempt, null, scope.error(), scope, cause),
+          );
         }
       } else {
         attempt -= 1;
@@ -861,10 +923,16 @@ export class RunExecution {
     // never retried: what they fail on cannot change between attempts.
     let prepared: unknown;
     let needsPrepare = kind.prepare !== undefined;
+    // A fresh instance's first attempt starts when the instance does: no second clock read.
+    let freshStart = history === undefined ? startedAt : undefined;
 
     for (;;) {
       attempt++;
+      // One clock read serves the event and the attempt's start unless preparing had to wait.
+      let attemptStart = freshStart ?? this.clock.now();
+      freshStart = undefined;
       const startedEvent = this.emit('step.started', {
+        time: attemptStart,
         stepId: step.id,
         path,
         attempt,
@@ -879,13 +947,22 @@ export class RunExecution {
         needsPrepare = false;
         try {
           const pending = kind.prepare!(this, step, frame);
-          prepared = pending instanceof Promise ? await pending : pending;
+          if (pending instanceof Promise) {
+            prepared = await pending;
+            attemptStart = this.clock.now();
+          } else {
+            prepared = pending;
+          }
         } catch (error) {
           const failure = toOpenWorkflowError(error, 'INTERNAL_ERROR');
-          return this.#endInstance(step, path, startedAt, attempt, null, failure, scope, attemptCause);
+          return this.#published(
+            publish,
+            frame,
+            step,
+            this.#endInstance(step, path, startedAt, attempt, null, failure, scope, attemptCause),
+          );
         }
       }
-      const attemptStart = this.clock.now();
       let failure: OpenWorkflowError;
       try {
         const limit = this.#attemptLimit(kind, step, prepared, attemptStart, stepDeadline, stepLimit);
@@ -908,16 +985,11 @@ export class RunExecution {
         if (kind.leaf) output = this.#applyStepPolicy(step, output);
         // A block that retries itself (`try`) reports its own attempt count.
         const attempts = kind.ownRetry === true ? ownAttempts(output, attempt) : attempt;
-        return this.#endInstance(
+        return this.#published(
+          publish,
+          frame,
           step,
-          path,
-          startedAt,
-          attempts,
-          output,
-          undefined,
-          scope,
-          attemptCause,
-          attempt,
+          this.#endInstance(step, path, startedAt, attempts, output, undefined, scope, attemptCause, attempt),
         );
       } catch (error) {
         failure = scope.aborted ? scope.error() : toOpenWorkflowError(error);
@@ -950,21 +1022,22 @@ export class RunExecution {
           try {
             await this.sleepUntil(retryAt, scope);
           } catch {
-            return this.#endInstance(
+            return this.#published(
+              publish,
+              frame,
               step,
-              path,
-              startedAt,
-              attempt,
-              null,
-              scope.error(),
-              scope,
-              attemptCause,
+              this.#endInstance(step, path, startedAt, attempt, null, scope.error(), scope, attemptCause),
             );
           }
           continue;
         }
       }
-      return this.#endInstance(step, path, startedAt, attempt, null, failure, scope, attemptCause);
+      return this.#published(
+        publish,
+        frame,
+        step,
+        this.#endInstance(step, path, startedAt, attempt, null, failure, scope, attemptCause),
+      );
     }
   }
 
@@ -977,7 +1050,7 @@ export class RunExecution {
     attemptStart: number,
     stepDeadline: number | undefined,
     stepLimit: number | undefined,
-  ): { readonly deadline: number; readonly limitMs: number; readonly from: number } | undefined {
+  ): AttemptLimit | undefined {
     let limit =
       stepDeadline === undefined || stepLimit === undefined
         ? undefined
@@ -993,95 +1066,117 @@ export class RunExecution {
   }
 
   /** Executes one attempt of a kind under its deadline, holding a concurrency permit for leaves. */
-  async #attempt(
+  #attempt(
     kind: (typeof KINDS)[Step['type']],
     call: StepCall,
-    limit: { readonly deadline: number; readonly limitMs: number; readonly from: number } | undefined,
+    limit: AttemptLimit | undefined,
   ): Promise<JsonValue> {
     const permits = kind.permit ? this.#permits : undefined;
-    if (permits !== undefined) await permits.acquire(call.scope);
+    if (permits === undefined) return this.#attemptHolding(kind, call, limit, undefined);
+    if (call.scope.aborted) return Promise.reject(call.scope.error());
+    if (permits.tryAcquire()) return this.#attemptHolding(kind, call, limit, permits);
+    return permits.acquire(call.scope).then(() => this.#attemptHolding(kind, call, limit, permits));
+  }
+
+  /**
+   * One attempt once it holds its permit (if it needs one). Not `async`: a leaf's attempt is one
+   * promise that races the handler against the attempt's abort and cleans up exactly once.
+   */
+  #attemptHolding(
+    kind: (typeof KINDS)[Step['type']],
+    call: StepCall,
+    limit: AttemptLimit | undefined,
+    permits: Semaphore | undefined,
+  ): Promise<JsonValue> {
     // Only real work keeps a run from counting as suspended; waits and blocks do not.
     const busy = kind.permit;
     if (busy) this.#busy++;
     const scope = call.scope;
-    let timer: ReturnType<DeadlineQueue['add']> | undefined;
-    if (limit !== undefined) {
-      timer = this.#deadlines.add(limit.deadline, () =>
-        scope.abort(
-          new OpenWorkflowError(
-            'TIMEOUT',
-            `Step '${call.step.id}' exceeded its timeout of ${limit.limitMs} ms`,
-            {
-              details: {
-                timeout_ms: limit.limitMs,
-                elapsed_ms: this.clock.now() - limit.from,
-                step_id: call.step.id,
-              },
-            },
-          ),
-        ),
-      );
-    }
-    // `paused`: an agent waits for a person (see `pauseAttempt`); `ended`: the attempt is over.
-    const state = { paused: false, ended: false };
-    if (busy) {
-      this.#attemptControls.set(call, () => {
-        if (state.paused || state.ended) return () => {};
-        state.paused = true;
-        this.#busy--;
-        let remaining: number | undefined;
-        if (timer !== undefined && limit !== undefined) {
-          remaining = Math.max(0, limit.deadline - this.clock.now());
-          this.#deadlines.remove(timer);
-          timer = undefined;
-        }
-        return () => {
-          if (!state.paused || state.ended) return;
-          state.paused = false;
-          this.#busy++;
-          if (remaining !== undefined && limit !== undefined && !scope.aborted) {
-            timer = this.#deadlines.add(this.clock.now() + remaining, () =>
-              scope.abort(
-                new OpenWorkflowError(
-                  'TIMEOUT',
-                  `Step '${call.step.id}' exceeded its timeout of ${limit.limitMs} ms`,
-                  { details: { timeout_ms: limit.limitMs, step_id: call.step.id } },
-                ),
-              ),
-            );
-          }
-        };
-      });
-    }
-    try {
-      if (!kind.leaf) {
-        const output = await kind.execute(this, call);
-        if (scope.aborted) throw scope.error();
-        return output;
-      }
-      // A leaf races its own abort: a handler that ignores its signal cannot hold the run.
-      return await new Promise<JsonValue>((resolve, reject) => {
-        const off = scope.onAbort(() => reject(scope.error()));
-        kind.execute(this, call).then(
-          (output) => {
-            off();
-            resolve(output);
-          },
-          (error: unknown) => {
-            off();
-            reject(scope.aborted ? scope.error() : error);
-          },
-        );
-      });
-    } finally {
-      if (timer !== undefined) this.#deadlines.remove(timer);
-      this.#attemptControls.delete(call);
+    const state: AttemptState = {
+      timer: limit === undefined ? undefined : this.#armAttemptLimit(call, limit),
+      limit,
+      paused: false,
+      ended: false,
+    };
+    // Only work can be paused (see `pauseAttempt`); a field on the call, not a map entry.
+    if (busy) (call as { attemptState?: AttemptState }).attemptState = state;
+    const cleanup = (): void => {
+      if (state.ended) return;
       state.ended = true;
+      if (state.timer !== undefined) this.#deadlines.remove(state.timer);
       scope.dispose();
       if (busy && !state.paused) this.#busy--;
       permits?.release();
       if (this.#externalWaits > 0) this.#scheduleSuspendCheck();
+    };
+    if (!kind.leaf) {
+      let pending: Promise<JsonValue>;
+      try {
+        pending = kind.execute(this, call);
+      } catch (error) {
+        cleanup();
+        return Promise.reject(error);
+      }
+      return pending.then(
+        (output) => {
+          cleanup();
+          if (scope.aborted) throw scope.error();
+          return output;
+        },
+        (error: unknown) => {
+          cleanup();
+          throw error;
+        },
+      );
     }
+    // A leaf races its own abort: a handler that ignores its signal cannot hold the run. The
+    // abort listener needs no unregistering: `cleanup` disposes the attempt's scope.
+    return new Promise<JsonValue>((resolve, reject) => {
+      scope.listen(() => {
+        cleanup();
+        reject(scope.error());
+      });
+      try {
+        kind.execute(this, call).then(
+          (output) => {
+            cleanup();
+            resolve(output);
+          },
+          (error: unknown) => {
+            cleanup();
+            reject(scope.aborted ? scope.error() : error);
+          },
+        );
+      } catch (error) {
+        cleanup();
+        reject(error);
+      }
+    });
+  }
+
+  #armAttemptLimit(call: StepCall, limit: AttemptLimit): ReturnType<DeadlineQueue['add']> {
+    const scope = call.scope;
+    return this.#deadlines.add(limit.deadline, () =>
+      scope.abort(
+        new OpenWorkflowError(
+          'TIMEOUT',
+          `Step '${call.step.id}' exceeded its timeout of ${limit.limitMs} ms`,
+          {
+            details: {
+              timeout_ms: limit.limitMs,
+              elapsed_ms: this.clock.now() - limit.from,
+              step_id: call.step.id,
+            },
+          },
+        ),
+      ),
+    );
+  }
+
+  /** Publishes an instance's record in its frame when it stands for the whole step. */
+  #published(publish: boolean, frame: Frame, step: Step, record: StepRecord): StepRecord {
+    if (publish) frame.publish(step.id, step.type, record);
+    return record;
   }
 
   #endInstance(
@@ -1100,6 +1195,7 @@ export class RunExecution {
     const durationMs = endedAt - startedAt;
     if (error === undefined) {
       this.emit('step.completed', {
+        time: endedAt,
         stepId: step.id,
         path,
         attempt: eventAttempt,
@@ -1109,16 +1205,15 @@ export class RunExecution {
       return { status: 'success', output, attempts, startedAt, endedAt, durationMs };
     }
     const canceled = error.code === 'CANCELED' && scope.aborted;
-    const data = errorData(error);
     const recordedAttempts = attempts;
-    this.emit(canceled ? 'step.canceled' : 'step.failed', {
+    const ended = this.emit(canceled ? 'step.canceled' : 'step.failed', {
       stepId: step.id,
       path,
       attempt: eventAttempt,
       data: {
         kind: step.type,
         output,
-        error: data as unknown as JsonValue,
+        error: errorData(error) as unknown as JsonValue,
         attempts: recordedAttempts,
         startedAt,
         durationMs,
@@ -1126,10 +1221,11 @@ export class RunExecution {
       },
       causationId: cause,
     });
+    // The record carries the error as stored: redacted at write time like the event (spec/secrets.md, "Sinks").
     return {
       status: canceled ? 'canceled' : 'failed',
       output,
-      error: data,
+      error: ended.data.error as unknown as ErrorData,
       attempts: recordedAttempts,
       startedAt,
       endedAt,

@@ -12,6 +12,13 @@ export class Semaphore {
     this.#available = permits;
   }
 
+  /** Takes a permit if one is free right now, without a promise (the common case). */
+  tryAcquire(): boolean {
+    if (this.#available <= 0) return false;
+    this.#available--;
+    return true;
+  }
+
   acquire(scope: CancelScope): Promise<void> {
     if (scope.aborted) return Promise.reject(scope.error());
     if (this.#available > 0) {

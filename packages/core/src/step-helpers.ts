@@ -50,7 +50,7 @@ export class IterationPublisher {
 
   flush(): void {
     for (const [id, { frame }] of this.#best) {
-      this.parent.publish(id, frame.kinds.get(id) ?? 'action', frame.records.get(id)!);
+      this.parent.adopt(id, frame);
     }
   }
 }

@@ -1,0 +1,3 @@
+export declare const calculatorHandlers: Readonly<
+  Record<string, (input: never) => { result: number } | Promise<{ result: number }>>
+>;

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { runDriver } from './driver.js';
+
+runDriver();
