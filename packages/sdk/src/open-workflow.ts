@@ -363,6 +363,7 @@ export class OpenWorkflow {
       ...(options.transforms === undefined ? {} : { transforms: options.transforms }),
       handlers: executors,
       connectors: (reference) => this.connector(reference),
+      ...(options.agents === undefined ? {} : { agents: options.agents }),
       backends: this.#backends,
       environment: { ...options.environment },
       secrets: this.secrets.source,
