@@ -41,6 +41,13 @@ function everyStep(documents, change) {
   });
 }
 
+/** Twice a duration: a number of seconds, or text such as `500ms` or `2s`. */
+function doubled(duration) {
+  if (typeof duration === 'number') return duration * 2;
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(String(duration).trim());
+  return match ? `${Number(match[1]) * 2}${match[2] ?? 's'}` : duration;
+}
+
 /** Mutations of the documents of a `run` request: a runtime that ignores or misreads a key. */
 const DOCUMENT_MUTATIONS = {
   // Never retries: the retry policy is not read.
@@ -70,6 +77,16 @@ const DOCUMENT_MUTATIONS = {
   // Every backoff is fixed, whatever the policy says.
   'fixed-backoff-only': (step) => {
     if (step.retry) step.retry.backoff = 'fixed';
+    return [step];
+  },
+  // Ignores the condition of an `if`: always takes `then`.
+  'ignores-if-condition': (step) => {
+    if (step.type === 'if') step.condition = '{{ true }}';
+    return [step];
+  },
+  // Fires step timeouts late (at twice the limit).
+  'late-timeouts': (step) => {
+    if (step.timeout !== undefined) step.timeout = doubled(step.timeout);
     return [step];
   },
   // Ignores maxConcurrency on forEach (everything at once).
