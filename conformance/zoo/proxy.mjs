@@ -99,6 +99,36 @@ const DOCUMENT_MUTATIONS = {
   },
 };
 
+/** Applies `change` to every agent document (`type: agent`). */
+function everyAgent(documents, change) {
+  return documents.map((document) => {
+    const parsed = parse(document.content);
+    if (parsed === null || typeof parsed !== 'object' || parsed.type !== 'agent') return document;
+    change(parsed);
+    return { name: document.name, content: stringify(parsed) };
+  });
+}
+
+/** Mutations of agent documents: an agent runtime that ignores a policy. */
+const AGENT_MUTATIONS = {
+  // Offers every action of a toolset connector, deny lists or not.
+  'ignores-tool-deny-list': (agent) => {
+    for (const entry of agent.toolset ?? []) if (entry && typeof entry === 'object') delete entry.deny;
+  },
+  // Lets the model call tools without limit.
+  'ignores-max-tool-calls': (agent) => {
+    if (agent.guardrails?.behavior) delete agent.guardrails.behavior.maxToolCalls;
+  },
+  // Runs tools that need a person's confirmation without asking.
+  'skips-tool-confirmation': (agent) => {
+    if (agent.guardrails?.behavior) delete agent.guardrails.behavior.requireConfirmation;
+  },
+  // Does not pace model calls.
+  'ignores-rate-limit': (agent) => {
+    if (agent.policies) delete agent.policies.rateLimit;
+  },
+};
+
 /** Mutations of what the runtime writes: wrong codes, leaks, missing events, a wall clock. */
 const OUTPUT_MUTATIONS = {
   // Reports UNAVAILABLE failures as BACKEND_ERROR.
@@ -129,6 +159,7 @@ const OUTPUT_MUTATIONS = {
 const mutation = process.argv[2];
 const known = {
   ...DOCUMENT_MUTATIONS,
+  ...AGENT_MUTATIONS,
   ...OUTPUT_MUTATIONS,
   'ignores-cancellation': true,
   'leaks-secret-to-stderr': true,
@@ -150,6 +181,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     runs.set(request.id, { secret, dropped: 0 });
     if (DOCUMENT_MUTATIONS[mutation])
       request.documents = everyStep(request.documents, DOCUMENT_MUTATIONS[mutation]);
+    if (AGENT_MUTATIONS[mutation])
+      request.documents = everyAgent(request.documents, AGENT_MUTATIONS[mutation]);
     if (mutation === 'leaks-secret-to-stderr' && secret !== undefined) {
       process.stderr.write(`debug: run ${request.runId} authenticates with ${secret}\n`);
     }
