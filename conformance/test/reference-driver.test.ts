@@ -20,7 +20,7 @@ describe('the reference driver (OpenWorkflow TS through @openworkflow/sdk)', () 
     expect(failed).toEqual([]);
     expect(run.code).toBe(0);
     expect(report.target.name).toBe('openworkflow-ts');
-    for (const profile of ['core', 'expressions', 'logic', 'errors', 'secrets', 'http']) {
+    for (const profile of ['core', 'expressions', 'logic', 'errors', 'secrets', 'http', 'agents']) {
       expect(report.claimedProfiles).toContain(profile);
     }
     const claimed = report.cases.filter((c) => report.claimedProfiles.includes(c.profile));

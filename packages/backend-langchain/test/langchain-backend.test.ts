@@ -156,6 +156,30 @@ describe('the LangChain backend', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it("asks a person before a requireConfirmation tool, inside LangChain's loop", async () => {
+    const model = fakeModel()
+      .respondWithTools([{ name: 'github_close_issue', args: { number: 7 }, id: 'c1' }])
+      .respond(new AIMessage('closed'));
+    const agent = langchainAgent('guardrails: { behavior: { requireConfirmation: [close_issue] } }');
+    const requested: string[] = [];
+    const { engine, calls } = createAgentEngine({
+      agents: [agent],
+      backends: [createLangChainBackend({ chatModel: () => model })],
+      engine: {
+        clock: systemClock,
+        approvals: { requested: (request) => void requested.push(request.interruptId) },
+      },
+    });
+    const handle = engine.start(agentWorkflow('agent:test/triage-bot@0.2.0'), {});
+    for await (const event of handle.events()) if (event.type === 'run.suspended') break;
+    expect(calls).toHaveLength(0);
+    expect(requested).toHaveLength(1);
+    await handle.resolveInterrupt(requested[0]!, { approved: true });
+    const result = await handle.result;
+    expect(result.status, JSON.stringify(result.error)).toBe('success');
+    expect(calls.map((call) => call.name)).toEqual(['github.close_issue']);
+  });
+
   it('lets the native loop use any LangChain chat model as a provider', async () => {
     const model = fakeModel()
       .respondWithTools([{ name: 'github_get_issue', args: { number: 5 }, id: 't1' }])

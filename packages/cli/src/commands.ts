@@ -63,6 +63,14 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'An input (repeatable); the value is parsed as JSON when it is valid JSON',
       },
       'input-file': { type: 'string', value: '<file.json>', description: 'Inputs from a JSON object file' },
+      env: {
+        type: 'string',
+        short: 'e',
+        multiple: true,
+        value: '<NAME[=value]>',
+        description:
+          'Expose an environment variable to the workflow as env.NAME (repeatable); none are by default',
+      },
       config: {
         type: 'string',
         value: '<file.mjs>',

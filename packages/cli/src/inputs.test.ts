@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../test/helpers.js';
 import { UsageError } from './args.js';
-import { collectInputs, InputFileError, parseInputValue } from './inputs.js';
+import { collectEnvironment, collectInputs, InputFileError, parseInputValue } from './inputs.js';
 
 let dir: { path: string; remove: () => Promise<void> };
 beforeAll(async () => {
@@ -45,5 +45,19 @@ describe('run inputs', () => {
     await expect(missing).rejects.toBeInstanceOf(InputFileError);
     await expect(missing).rejects.toThrow('cannot read missing.json (ENOENT)');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('run environment', () => {
+  it('passes named variables, sets NAME=value, and nothing else', () => {
+    const env = collectEnvironment(['HOME_CITY', 'MODE=test', 'EMPTY='], { HOME_CITY: 'Oslo', SECRET: 'x' });
+    expect({ ...env }).toEqual({ HOME_CITY: 'Oslo', MODE: 'test', EMPTY: '' });
+    expect(collectEnvironment([], { SECRET: 'x' })).toEqual({});
+  });
+
+  it('rejects unset variables and bad names as usage errors', () => {
+    expect(() => collectEnvironment(['MISSING'], {})).toThrow('--env MISSING: the variable is not set');
+    expect(() => collectEnvironment(['1BAD=x'], {})).toThrow(UsageError);
+    expect(() => collectEnvironment(['=x'], {})).toThrow(UsageError);
   });
 });

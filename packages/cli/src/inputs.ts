@@ -72,3 +72,26 @@ async function readInputFile(path: string, shown: string): Promise<JsonObject> {
   }
   return value as JsonObject;
 }
+
+/**
+ * The `env` the workflow sees, from `--env` flags: `NAME=value` sets a value, a bare `NAME` passes
+ * the variable from the CLI's own environment (a usage error when it is not set). Nothing else of
+ * the process environment is exposed (spec/cli.md#run).
+ */
+export function collectEnvironment(
+  flags: readonly string[],
+  processEnv: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const environment: Record<string, string> = Object.create(null);
+  for (const flag of flags) {
+    const equals = flag.indexOf('=');
+    const name = equals < 0 ? flag : flag.slice(0, equals);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new UsageError(`--env expects NAME or NAME=value with a variable name (got '${flag}')`, 'run');
+    }
+    const value = equals < 0 ? processEnv[name] : flag.slice(equals + 1);
+    if (value === undefined) throw new UsageError(`--env ${name}: the variable is not set`, 'run');
+    environment[name] = value;
+  }
+  return environment;
+}

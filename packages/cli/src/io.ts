@@ -5,6 +5,8 @@ export interface CliOutput {
   readonly isTTY?: boolean;
   /** Terminal width, when known. */
   readonly columns?: number;
+  /** Terminal height, when known (the progress tree folds to fit). */
+  readonly rows?: number;
 }
 
 /** The process surface a command sees: streams, working directory, environment, interruption. */

@@ -285,6 +285,24 @@ describe('openworkflow run telemetry flags', () => {
   }, 60_000);
 });
 
+describe('run --env', () => {
+  it('exposes only the variables named on the command line as env', async () => {
+    const flow = join(dir.path, 'env.yaml');
+    await writeFile(
+      flow,
+      'workflows:\n  - name: Env\n    steps:\n      - id: a\n        type: transform\n        language: template\n        expression: "{{ env.GREETING }} {{ env.CITY }} [{{ env.OTHER }}]"\n    outputs:\n      said: { value: "{{ steps.a.output.result }}" }\n',
+    );
+    const run = await cli(['run', flow, '--env', 'GREETING', '-e', 'CITY=Oslo'], {
+      env: { GREETING: 'Hei', OTHER: 'hidden' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('said: "Hei Oslo []"');
+    const unset = await cli(['run', flow, '--env', 'NOPE'], { env: {} });
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toContain('--env NOPE: the variable is not set');
+  }, 60_000);
+});
+
 describe('project layout', () => {
   it('a workflow under .openworkflow/workflows/ uses the root connectors/ and config', async () => {
     const project = join(dir.path, 'layout');
@@ -318,6 +336,24 @@ describe('project layout', () => {
     expect(run.stderr).toContain('step say succeeded');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('said: "ping"');
+    // --config replaces the project's config module.
+    await writeFile(
+      join(dir.path, 'alternative.config.mjs'),
+      "export default { handlers: { 'echo.say': ({ word }) => ({ word: 'alt:' + word }) } };\n",
+    );
+    const alternative = await cli(
+      [
+        'run',
+        '.openworkflow/workflows/echo.yaml',
+        '--input',
+        'word=ping',
+        '--config',
+        '../alternative.config.mjs',
+      ],
+      { cwd: project },
+    );
+    expect(alternative.code).toBe(0);
+    expect(alternative.stdout).toContain('said: "alt:ping"');
   }, 60_000);
 });
 

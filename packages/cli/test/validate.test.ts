@@ -76,6 +76,22 @@ describe('openworkflow validate', () => {
     expect(run.code).toBe(0);
   });
 
+  it('a directory stands for its YAML and JSON files', async () => {
+    const run = await cli(['validate', 'examples/weather/connectors', '--json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { files: { file: string; kind?: string }[] };
+    expect(report.files.map((file) => file.file)).toEqual([
+      'examples/weather/connectors/analytics.yaml',
+      'examples/weather/connectors/data.yaml',
+      'examples/weather/connectors/http.yaml',
+      'examples/weather/connectors/pagerduty.yaml',
+      'examples/weather/connectors/slack.yaml',
+      'examples/weather/connectors/text.yaml',
+      'examples/weather/connectors/weather.yaml',
+    ]);
+    expect(new Set(report.files.map((file) => file.kind))).toEqual(new Set(['connector']));
+  });
+
   it('--json gives one entry per file with positions', async () => {
     const run = await cli(['validate', '--json', 'ok.yaml', 'broken.yaml', 'missing.yaml'], {
       cwd: dir.path,

@@ -13,15 +13,25 @@ interface ToolLike {
   readonly outputSchema?: Record<string, unknown>;
 }
 
-function exposed(connector: Connector, name: string): boolean {
+/**
+ * The action name of a tool: workflow steps name actions with identifiers, MCP tools often use
+ * `-` or `.` (`get-sum`), so every other character becomes `_` (and a leading digit gets `_`).
+ * The handler keeps the tool's real name.
+ */
+export function actionNameForTool(tool: string): string {
+  const name = tool.replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[0-9]/.test(name) ? `_${name}` : name;
+}
+
+function exposed(connector: Connector, tool: string): boolean {
   const expose = connector.mcp?.expose ?? 'all';
-  return expose === 'all' || expose.includes(name);
+  return expose === 'all' || expose.includes(tool) || expose.includes(actionNameForTool(tool));
 }
 
 /** An MCP tool as an action (digest §15.2 item 3): name, description, input and output schemas. */
 function actionOf(connector: Connector, tool: ToolLike): Action {
   return {
-    name: tool.name,
+    name: actionNameForTool(tool.name),
     description: tool.description ?? tool.name,
     ...(tool.inputSchema === undefined ? {} : { input: tool.inputSchema as JsonSchema }),
     ...(tool.outputSchema === undefined ? {} : { output: tool.outputSchema as JsonSchema }),
@@ -49,10 +59,28 @@ export async function discoverMcpConnector(connector: Connector, pool: McpSessio
   }
   const declared = new Map(connector.actions.map((action) => [action.name, action]));
   const actions: Action[] = [];
+  const seen = new Map<string, string>();
   for (const tool of tools.slice(0, MAX_TOOLS)) {
     if (!exposed(connector, tool.name)) continue;
-    actions.push(declared.get(tool.name) ?? actionOf(connector, tool));
-    declared.delete(tool.name);
+    const name = actionNameForTool(tool.name);
+    const clash = seen.get(name);
+    if (clash !== undefined) {
+      throw new OpenWorkflowError(
+        'VALIDATION',
+        `MCP tools '${clash}' and '${tool.name}' of '${connector.id}' map to one action name '${name}'`,
+        {
+          details: {
+            connector: connector.id,
+            field: 'actions',
+            constraint: 'unique-action-name',
+            action: name,
+          },
+        },
+      );
+    }
+    seen.set(name, tool.name);
+    actions.push(declared.get(name) ?? actionOf(connector, tool));
+    declared.delete(name);
   }
   actions.push(...declared.values());
   return { ...connector, actions };

@@ -43,6 +43,7 @@ import type { ExporterContribution, ObservabilityExporter } from './observabilit
 import { type ObservabilitySettings, type OpenWorkflowOptions, timeoutMs, toRetryPolicy } from './options.js';
 import {
   failedResult,
+  maskResult,
   settledRun,
   toWorkflowResult,
   type WorkflowResult,
@@ -245,7 +246,8 @@ export class OpenWorkflow {
   /** Starts a run of a loaded workflow. */
   start(workflow: Workflow, inputs: JsonObject = {}, options: RunOptions = {}): WorkflowRun {
     const runId = options.runId ?? this.options.idGenerator?.() ?? randomUUID();
-    const redact = (result: WorkflowResult) => this.secrets.redactor.value(result, { keys: false });
+    const redactor = this.secrets.redactor;
+    const redact = (result: WorkflowResult) => maskResult(result, (value) => redactor.value(value));
     const mode = options.mode ?? this.executionMode;
     if (mode === 'cloud' || mode === 'self_hosted') {
       const unavailable = new OpenWorkflowError(
@@ -361,6 +363,7 @@ export class OpenWorkflow {
       ...(options.transforms === undefined ? {} : { transforms: options.transforms }),
       handlers: executors,
       connectors: (reference) => this.connector(reference),
+      ...(options.agents === undefined ? {} : { agents: options.agents }),
       backends: this.#backends,
       environment: { ...options.environment },
       secrets: this.secrets.source,
@@ -409,19 +412,31 @@ export class OpenWorkflow {
           : inner.execute(invocation);
       return {
         type,
-        execute: async (invocation) => this.#intercepted(await this.#withDeclaredSecrets(invocation), call),
+        execute: (invocation) => {
+          // Most handlers declare no secrets: no extra promise on that path.
+          const declared = this.#declaredSecrets(invocation);
+          if (declared.length === 0) return this.#intercepted(invocation, call);
+          return this.#withDeclaredSecrets(invocation, declared).then((withSecrets) =>
+            this.#intercepted(withSecrets, call),
+          );
+        },
       };
     });
   }
 
   /** Adds the secrets a function handler declared (`registerHandler(…, { secrets })`) to its context. */
-  async #withDeclaredSecrets(invocation: ActionInvocation): Promise<ActionInvocation> {
-    const { action, connector, context } = invocation;
-    if (action.handler.type !== 'function') return invocation;
-    const missing = this.#handlers
-      .secretsOf(action.handler.function)
-      .filter((name) => !context.secrets.has(name));
-    if (missing.length === 0) return invocation;
+  #declaredSecrets(invocation: ActionInvocation): readonly string[] {
+    const { action, context } = invocation;
+    if (action.handler.type !== 'function') return [];
+    const declared = this.#handlers.secretsOf(action.handler.function);
+    return declared.length === 0 ? declared : declared.filter((name) => !context.secrets.has(name));
+  }
+
+  async #withDeclaredSecrets(
+    invocation: ActionInvocation,
+    missing: readonly string[],
+  ): Promise<ActionInvocation> {
+    const { connector, context } = invocation;
     const values: Record<string, string> = {};
     const requester = {
       kind: 'connector',
@@ -446,6 +461,7 @@ export class OpenWorkflow {
     call: (invocation: ActionInvocation) => Promise<JsonValue>,
   ): Promise<JsonValue> {
     const interceptors = this.#interceptors;
+    if (interceptors.length === 0) return call(invocation);
     const at = (index: number): Promise<JsonValue> => {
       const interceptor = interceptors[index];
       if (interceptor === undefined) return call(invocation);

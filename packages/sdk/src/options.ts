@@ -1,5 +1,6 @@
 import type { EgressGuardOptions, HttpClientOptions } from '@openworkflow/backend-native';
 import {
+  type AgentResolver,
   type Backend,
   type Clock,
   type EngineLimits,
@@ -118,8 +119,10 @@ export interface OpenWorkflowOptions {
   readonly commands?: false | CommandSettings;
   /** Fail actions whose output does not match the action's `output` schema. Default false. */
   readonly strictOutputs?: boolean;
-  /** Execution backends besides `native`. */
+  /** Execution backends besides `native` (and the native agent backend, e.g. `createNativeAgentBackend()`). */
   readonly backends?: readonly Backend[];
+  /** Resolves the `agent:` references of agent and handoff steps (e.g. `agentsFrom([...])`). */
+  readonly agents?: AgentResolver;
   /** Extra transform languages. */
   readonly transforms?: Readonly<Record<string, TransformLanguagePlugin>>;
   /** Runs around every action call: mocks, recording, middleware. Outermost first. */

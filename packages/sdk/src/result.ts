@@ -79,6 +79,27 @@ export function toWorkflowResult(result: RunResult): WorkflowResult {
   };
 }
 
+/**
+ * The result with its error envelopes masked (secret values, and details under sensitive field
+ * names, as in the event log). Only errors need it: step outputs and workflow outputs passed the
+ * secrets runtime's output policy before the engine recorded them, while error messages come from
+ * the engine's memory (handlers' own words) and were masked only in the log.
+ */
+export function maskResult(result: WorkflowResult, mask: <T>(value: T) => T): WorkflowResult {
+  let steps: Record<string, StepResult> | undefined;
+  for (const [id, step] of Object.entries(result.steps)) {
+    if (step.error === undefined) continue;
+    steps ??= { ...result.steps };
+    steps[id] = { ...step, error: mask(step.error) };
+  }
+  if (steps === undefined && result.error === undefined) return result;
+  return {
+    ...result,
+    ...(steps === undefined ? {} : { steps }),
+    ...(result.error === undefined ? {} : { error: mask(result.error) }),
+  };
+}
+
 /** A run that failed before it could start (unknown workflow, unavailable mode). */
 export function failedResult(runId: string, thrown: unknown): WorkflowResult {
   return { runId, status: 'failed', outputs: {}, steps: {}, error: envelopeOf(thrown) };

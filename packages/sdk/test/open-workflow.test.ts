@@ -425,6 +425,27 @@ workflows:
     expect(JSON.stringify(records)).not.toContain('audited-value');
   });
 
+  it('redacts sensitive detail fields of errors in results, as the event log does', async () => {
+    const openworkflow = new OpenWorkflow({ isolated: true });
+    open.push(openworkflow);
+    await openworkflow.registerConnector(echoConnector);
+    openworkflow.registerHandler('echo.say', () => {
+      throw new OpenWorkflowError('BACKEND_ERROR', 'login refused', {
+        details: { password: 'hunter2', user: 'ada', url: 'https://ada:pw@db.example.com/x' },
+      });
+    });
+    const result = await Workflows.fromString(
+      'name: w\nsteps:\n  - { id: s, connector: "connector:test/echo@1.0.0", action: say, input: { text: x } }\n',
+      { openworkflow },
+    ).execute();
+    expect(result.steps.s?.error?.details).toEqual({
+      password: '***REDACTED***',
+      user: 'ada',
+      url: 'https://db.example.com/x',
+    });
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+  });
+
   it('costs nothing for observability when it is off', async () => {
     const openworkflow = new OpenWorkflow({ isolated: true });
     open.push(openworkflow);

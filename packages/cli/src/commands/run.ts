@@ -5,7 +5,7 @@ import type { JsonValue } from '@openworkflow/schemas';
 import type { ObservabilityExporter, OpenWorkflowOptions, WorkflowResult } from '@openworkflow/sdk';
 import { booleanFlag, type ParsedArgs, stringFlag, stringsFlag, UsageError } from '../args.js';
 import { EXIT_OK, exitCodeFor } from '../exit-codes.js';
-import { collectInputs, InputFileError } from '../inputs.js';
+import { collectEnvironment, collectInputs, InputFileError } from '../inputs.js';
 import { type CliIo, writeLine } from '../io.js';
 import { MAX_RUN_OUTPUT_LENGTH } from '../limits.js';
 import { loadForCommand, pickWorkflow } from '../load-workflow.js';
@@ -34,6 +34,7 @@ export async function execute(args: ParsedArgs, io: CliIo): Promise<number> {
   const file = args.positionals[0]!;
   const json = booleanFlag(args, 'json');
   const telemetry = telemetryFlags(args);
+  const environment = collectEnvironment(stringsFlag(args, 'env'), io.env);
   let inputs: Awaited<ReturnType<typeof collectInputs>>;
   try {
     inputs = await collectInputs(stringsFlag(args, 'input'), stringFlag(args, 'input-file'), io.cwd);
@@ -69,7 +70,10 @@ export async function execute(args: ParsedArgs, io: CliIo): Promise<number> {
 
   // Only now is the runtime loaded.
   const sdk: Sdk = await import('@openworkflow/sdk');
-  const { options, prometheus } = sdkOptions(sdk, telemetry, io);
+  const { options: telemetryOptions, prometheus } = sdkOptions(sdk, telemetry, io);
+  // The config's environment and these are merged by loadProject (flags win per name).
+  const options: OpenWorkflowOptions =
+    Object.keys(environment).length === 0 ? telemetryOptions : { ...telemetryOptions, environment };
   let project: Awaited<ReturnType<Sdk['loadProject']>>;
   try {
     const path = resolve(io.cwd, file);
@@ -92,7 +96,12 @@ export async function execute(args: ParsedArgs, io: CliIo): Promise<number> {
   const tree = io.stderr.isTTY === true;
   const progress = json
     ? undefined
-    : createProgress(io.stderr, { mode: tree ? 'tree' : 'lines', mask, maxLines: 40 });
+    : createProgress(io.stderr, {
+        mode: tree ? 'tree' : 'lines',
+        mask,
+        // Redrawing in place only works for what fits on the screen; older lines are folded.
+        maxLines: Math.max(5, (io.stderr.rows ?? 42) - 2),
+      });
   try {
     const started = performance.now();
     const run = workflows.start(picked.workflow.name, inputs);

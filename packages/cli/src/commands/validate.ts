@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import type { Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { type Diagnostic, formatDiagnostic, loadFile } from '@openworkflow/schemas';
 import { booleanFlag, type ParsedArgs } from '../args.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
@@ -17,7 +19,7 @@ export interface FileValidation {
 export async function execute(args: ParsedArgs, io: CliIo): Promise<number> {
   const strict = booleanFlag(args, 'strict');
   const results: FileValidation[] = [];
-  for (const file of args.positionals) {
+  for (const file of await expandDirectories(args.positionals, io.cwd)) {
     // Diagnostics name the file as the user wrote it; the read uses the resolved path.
     const result = await loadFile(resolve(io.cwd, file), { file, strict });
     results.push({
@@ -42,6 +44,31 @@ export async function execute(args: ParsedArgs, io: CliIo): Promise<number> {
     );
   }
   return errors === 0 ? EXIT_OK : EXIT_FAILED;
+}
+
+/** A directory argument stands for its YAML and JSON files (not its subdirectories), in name order. */
+async function expandDirectories(paths: readonly string[], cwd: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    let entries: Dirent[] | undefined;
+    try {
+      if ((await stat(resolve(cwd, path))).isDirectory()) {
+        entries = await readdir(resolve(cwd, path), { withFileTypes: true });
+      }
+    } catch {
+      // Not there: loadFile reports it as unreadable.
+    }
+    if (entries === undefined) {
+      files.push(path);
+      continue;
+    }
+    const names = entries
+      .filter((entry) => entry.isFile() && /\.(ya?ml|json)$/i.test(entry.name))
+      .map((entry) => entry.name)
+      .sort();
+    for (const name of names) files.push(join(path, name));
+  }
+  return files;
 }
 
 function count(results: readonly FileValidation[], severity: Diagnostic['severity']): number {

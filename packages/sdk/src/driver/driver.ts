@@ -5,9 +5,11 @@
  * from the documents of the request, loaded by `@openworkflow/schemas` with their file names.
  */
 import { createInterface } from 'node:readline';
+import { createNativeAgentBackend } from '@openworkflow/agents';
 import type { EgressGuardOptions } from '@openworkflow/backend-native';
-import { OpenWorkflowError, type RunEvent } from '@openworkflow/core';
+import { agentsFrom, OpenWorkflowError, type RunEvent } from '@openworkflow/core';
 import {
+  type Agent,
   type Connector,
   type Diagnostic,
   type JsonObject,
@@ -61,12 +63,14 @@ interface ActiveRun {
 }
 
 interface LoadedSet {
+  readonly agents: Agent[];
   readonly connectors: Connector[];
   readonly workflows: Workflow[];
   readonly diagnostics: Diagnostic[];
 }
 
 function loadSet(documents: readonly ProtocolDocument[]): LoadedSet {
+  const agents: Agent[] = [];
   const connectors: Connector[] = [];
   const workflows: Workflow[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -76,6 +80,7 @@ function loadSet(documents: readonly ProtocolDocument[]): LoadedSet {
     const value = loaded.value;
     if (value === undefined) continue;
     if (value.kind === 'connector') connectors.push(value.connector);
+    else if (value.kind === 'agent') agents.push(value.agent);
     else if (value.kind === 'workflows') workflows.push(...value.workflows);
     else if (value.kind === 'bundle') {
       const bundle = value.bundle as unknown as {
@@ -86,7 +91,7 @@ function loadSet(documents: readonly ProtocolDocument[]): LoadedSet {
       workflows.push(...(bundle.workflows ?? []));
     }
   }
-  return { connectors, workflows, diagnostics };
+  return { agents, connectors, workflows, diagnostics };
 }
 
 function toProtocolDiagnostic(diagnostic: Diagnostic): JsonObject {
@@ -194,7 +199,7 @@ export class ConformanceDriver {
             protocol: PROTOCOL,
             name: DRIVER_NAME,
             version: DRIVER_VERSION,
-            profiles: ['core', 'expressions', 'logic', 'errors', 'secrets', 'http', 'loader'],
+            profiles: ['core', 'expressions', 'logic', 'errors', 'secrets', 'http', 'loader', 'agents'],
             capabilities: {
               validate: true,
               signals: true,
@@ -318,6 +323,9 @@ export class ConformanceDriver {
           list: () => Object.keys(secretValues),
         },
         egress: egressFor(options.network?.allowOrigins ?? []),
+        // Agent steps run on the native agent loop; case documents choose the scripted model.
+        agents: agentsFrom(loaded.agents),
+        backends: [createNativeAgentBackend()],
         ...(clock === undefined ? {} : { clock, interceptors: [holdClock(clock)] }),
       });
       try {
