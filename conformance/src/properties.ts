@@ -27,7 +27,7 @@ export const PROPERTY_PROFILES = ['core', 'logic', 'errors'] as const;
 const CONNECTOR = 'connector:conformance/behaviour@1.0.0';
 
 /** The per-attempt handler limit of slow routes (real-time plans only). */
-export const SLOW_TIMEOUT_MS = 250;
+export const SLOW_TIMEOUT_MS = 400;
 /** How long a slow reply would take: far beyond the limit, so the call is always aborted. */
 const SLOW_REPLY_MS = 5000;
 
@@ -52,6 +52,29 @@ export interface PlanCall {
   readonly slow?: number;
 }
 
+/**
+ * How an `if` tests its datum: as is, negated (`not`), a number against 2 (`> 2`), a string
+ * against `'go'` (`== 'go'`). The datum is chosen so that the test is `value` when it is read.
+ */
+export type IfTest = 'truthy' | 'not' | 'above' | 'equals';
+
+/** The datum an `if` reads, and its condition text around the expression `ref`. */
+export function ifDatum(
+  test: IfTest,
+  value: boolean,
+): { datum: boolean | number | string; condition: (ref: string) => string } {
+  switch (test) {
+    case 'truthy':
+      return { datum: value, condition: (ref) => `{{ ${ref} }}` };
+    case 'not':
+      return { datum: !value, condition: (ref) => `{{ not ${ref} }}` };
+    case 'above':
+      return { datum: value ? 3 : 1, condition: (ref) => `{{ ${ref} > 2 }}` };
+    case 'equals':
+      return { datum: value ? 'go' : 'stop', condition: (ref) => `{{ ${ref} == 'go' }}` };
+  }
+}
+
 /** Where an `if` condition or a `switch` value comes from. */
 export type PlanSource = { readonly from: 'input' } | { readonly from: 'step'; readonly step: number };
 
@@ -74,6 +97,8 @@ export type PlanStep = {
   | {
       readonly kind: 'if';
       readonly source: PlanSource;
+      readonly test: IfTest;
+      /** The condition's result when its datum is read. */
       readonly value: boolean;
       readonly whenTrue: PlanCall;
       readonly whenFalse: PlanCall | undefined;
@@ -193,6 +218,7 @@ const stepArbitrary = (clock: 'virtual' | 'real'): fc.Arbitrary<PlanStep> => {
         ...common,
         kind: fc.constant('if' as const),
         source: sourceArbitrary,
+        test: fc.constantFrom<IfTest>('truthy', 'not', 'above', 'equals'),
         value: fc.boolean(),
         whenTrue: call,
         whenFalse: fc.option(call, { nil: undefined }),
@@ -461,7 +487,7 @@ export function model(plan: Plan): ModelOutcome {
         const readable = step.source.from === 'input' || steps[step.source.step]?.status === 'success';
         const branch =
           step.kind === 'if'
-            ? readable && step.value
+            ? (readable ? step.value : step.test === 'not')
               ? { key: 'then', call: step.whenTrue, route: 'then' }
               : step.whenFalse
                 ? { key: 'else', call: step.whenFalse, route: 'else' }
@@ -548,9 +574,11 @@ export function planCase(plan: Plan, id = 'generated-workflow'): JsonObject {
   const inputs: JsonObject = {};
   /** Values an `if`/`switch` reads from an earlier call's echoed output, by call index. */
   const echoed: Record<number, JsonObject> = {};
+  const datumOf = (step: PlanStep) =>
+    step.kind === 'if' ? ifDatum(step.test, step.value).datum : step.kind === 'switch' ? step.value : null;
   plan.steps.forEach((step, index) => {
     if ((step.kind === 'if' || step.kind === 'switch') && step.source.from === 'step') {
-      echoed[step.source.step] = { ...echoed[step.source.step], [`v${index}`]: step.value };
+      echoed[step.source.step] = { ...echoed[step.source.step], [`v${index}`]: datumOf(step) };
     }
   });
   const route = (name: string, call: PlanCall) => {
@@ -569,10 +597,11 @@ export function planCase(plan: Plan, id = 'generated-workflow'): JsonObject {
       keys.condition = `{{ inputs.c${index} }}`;
     }
     if (plan.strategy === 'dag' && step.needs.length > 0) keys.needs = step.needs.map((need) => `s${need}`);
-    const read = (source: PlanSource, value: JsonObject[string]) => {
-      if (source.from === 'step') return `{{ steps.s${source.step}.output.v${index} }}`;
-      inputs[`v${index}`] = value;
-      return `{{ inputs.v${index} }}`;
+    /** The expression reading this step's datum (an input, or an earlier call's echoed output). */
+    const read = (source: PlanSource, datum: JsonObject[string]) => {
+      if (source.from === 'step') return `steps.s${source.step}.output.v${index}`;
+      inputs[`v${index}`] = datum;
+      return `inputs.v${index}`;
     };
     switch (step.kind) {
       case 'call': {
@@ -624,7 +653,7 @@ export function planCase(plan: Plan, id = 'generated-workflow'): JsonObject {
           id: stepId,
           type: 'if',
           ...keys,
-          condition: read(step.source, step.value),
+          condition: ifDatum(step.test, step.value).condition(read(step.source, datumOf(step))),
           // biome-ignore lint/suspicious/noThenProperty: `then` is the workflow format's key
           then: branchCall(stepId, 'then', step.whenTrue),
           ...(step.whenFalse ? { else: branchCall(stepId, 'else', step.whenFalse) } : {}),
@@ -637,7 +666,7 @@ export function planCase(plan: Plan, id = 'generated-workflow'): JsonObject {
           id: stepId,
           type: 'switch',
           ...keys,
-          value: read(step.source, step.value),
+          value: `{{ ${read(step.source, step.value)} }}`,
           cases,
           ...(step.default ? { default: branchCall(stepId, 'default', step.default) } : {}),
         };
