@@ -2,7 +2,7 @@ import { type ApprovalRequest, InMemoryRunStore, type RunEvent } from '@openwork
 import { describe, expect, it } from 'vitest';
 import { createNativeAgentBackend } from '../src/native-backend.js';
 import { TokenBucket } from '../src/token-bucket.js';
-import { agentOf, agentWorkflow, createAgentEngine, eventsOf } from './support.js';
+import { agentOf, agentWorkflow, createAgentEngine, eventsOf } from '../src/testing.js';
 
 const CONFIRMING_AGENT = agentOf(`
 schemaVersion: 0.1.0

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createNativeAgentBackend } from '../src/native-backend.js';
 import { createOpenAIProvider } from '../src/providers/openai-provider.js';
 import { type FakeReply, startFakeModelServer } from './fake-model-server.js';
-import { agentOf, agentWorkflow, createAgentEngine, eventsOf } from './support.js';
+import { agentOf, agentWorkflow, createAgentEngine, eventsOf } from '../src/testing.js';
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {

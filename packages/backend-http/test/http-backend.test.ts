@@ -7,7 +7,7 @@ import type { Agent, Workflow } from '@openworkflow/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpBackend, type HttpBackendOptions } from '../src/http-backend.js';
 import { type RemoteCall, type RemoteReply, startRemoteRuntime } from './remote-runtime.js';
-import { agentOf, createAgentEngine, eventsOf, workflowOf } from './support.js';
+import { agentOf, createAgentEngine, eventsOf, workflowOf } from '@openworkflow/agents/testing';
 
 const remotes: { close(): Promise<void> }[] = [];
 afterEach(async () => {

@@ -15,7 +15,7 @@ import {
   eventsOf,
   GITHUB,
   workflowOf,
-} from './support.js';
+} from '@openworkflow/agents/testing';
 
 function langchainAgent(extra = '', script: unknown[] = []): Agent {
   return agentOf(`
