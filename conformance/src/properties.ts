@@ -27,7 +27,7 @@ export const PROPERTY_PROFILES = ['core', 'logic', 'errors'] as const;
 const CONNECTOR = 'connector:conformance/behaviour@1.0.0';
 
 /** The per-attempt handler limit of slow routes (real-time plans only). */
-export const SLOW_TIMEOUT_MS = 400;
+export const SLOW_TIMEOUT_MS = 700;
 /** How long a slow reply would take: far beyond the limit, so the call is always aborted. */
 const SLOW_REPLY_MS = 5000;
 
