@@ -459,7 +459,7 @@ export class OpenWorkflow {
           ...(options.agentPricing === undefined ? {} : { pricing: options.agentPricing }),
         }),
       );
-    });
+    }, agentsUnavailable);
     return this.#agentBackend;
   }
 
@@ -549,6 +549,21 @@ export class OpenWorkflow {
     };
     return at(0);
   }
+}
+
+/** The agents package could not be imported: agent steps are `UNAVAILABLE`, with the fix. */
+function agentsUnavailable(cause: unknown): never {
+  throw new OpenWorkflowError(
+    'UNAVAILABLE',
+    'The native agent backend (@openworkflow/agents) cannot be loaded',
+    {
+      details: {
+        backend: 'native',
+        suggestion: 'Install @openworkflow/agents, or register an agent backend',
+      },
+      cause,
+    },
+  );
 }
 
 /** Whether any step of the list, at any depth, is an agent or a handoff step. */

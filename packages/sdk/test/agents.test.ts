@@ -116,6 +116,8 @@ describe('agent steps through the SDK', () => {
       expect(await openworkflow.agent('demo/helper')).toBe(agent);
 
       const workflows = Workflows.fromString(FLOW, { openworkflow });
+      // Validation sees the backend too: an agent step is not reported as lacking one.
+      expect(await workflows.validate('Summarise')).toEqual({ valid: true, issues: [] });
       const run = workflows.start('Summarise', { topic: 'tides' });
       const types: string[] = [];
       for await (const event of run.events()) types.push(event.type);
