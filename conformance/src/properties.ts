@@ -49,6 +49,8 @@ export interface PlanCall {
   readonly delayMs: number;
   readonly backoff?: Backoff;
   readonly initialSeconds?: number;
+  /** Virtual plans: the policy's `maxDelay` cap, in seconds. */
+  readonly maxDelaySeconds?: number | undefined;
   readonly slow?: number;
 }
 
@@ -129,13 +131,17 @@ export interface Plan {
 
 const callArbitrary = (clock: 'virtual' | 'real'): fc.Arbitrary<PlanCall> =>
   clock === 'virtual'
-    ? fc.record({
-        failures: fc.nat({ max: 3 }),
-        maxAttempts: fc.integer({ min: 1, max: 3 }),
-        delayMs: fc.constantFrom(0, 0, 5),
-        backoff: fc.constantFrom<Backoff>('fixed', 'linear', 'exponential'),
-        initialSeconds: fc.integer({ min: 1, max: 2 }),
-      })
+    ? fc.record(
+        {
+          failures: fc.nat({ max: 3 }),
+          maxAttempts: fc.integer({ min: 1, max: 3 }),
+          delayMs: fc.constantFrom(0, 0, 5),
+          backoff: fc.constantFrom<Backoff>('fixed', 'linear', 'exponential'),
+          initialSeconds: fc.integer({ min: 1, max: 2 }),
+          maxDelaySeconds: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined, freq: 3 }),
+        },
+        { requiredKeys: ['failures', 'maxAttempts', 'delayMs', 'backoff', 'initialSeconds'] },
+      )
     : fc.record({
         failures: fc.nat({ max: 3 }),
         maxAttempts: fc.integer({ min: 1, max: 3 }),
@@ -323,13 +329,14 @@ export interface CallOutcome {
 /** The backoff before attempt n + 1 (spec/execution.md, "Retries"); virtual plans only. */
 export function backoffMs(call: PlanCall, n: number): number {
   const initial = (call.initialSeconds ?? 1) * 1000;
+  const cap = call.maxDelaySeconds === undefined ? Number.POSITIVE_INFINITY : call.maxDelaySeconds * 1000;
   switch (call.backoff ?? 'fixed') {
     case 'fixed':
-      return initial;
+      return Math.min(initial, cap);
     case 'linear':
-      return initial * n;
+      return Math.min(initial * n, cap);
     case 'exponential':
-      return initial * 2 ** (n - 1);
+      return Math.min(initial * 2 ** (n - 1), cap);
   }
 }
 
@@ -552,6 +559,7 @@ function retryOf(call: PlanCall, clock: 'virtual' | 'real'): JsonObject {
           maxAttempts: call.maxAttempts,
           backoff: call.backoff ?? 'fixed',
           initialDelay: `${call.initialSeconds ?? 1}s`,
+          ...(call.maxDelaySeconds !== undefined ? { maxDelay: `${call.maxDelaySeconds}s` } : {}),
         },
       }
     : { retry: { maxAttempts: call.maxAttempts, backoff: 'fixed', initialDelay: '10ms' } };

@@ -104,6 +104,9 @@ describe('the reference model on a virtual clock', () => {
       delays: [2000, 4000, 8000],
     });
     expect(callOutcome(timed(2, 3, 'linear'), 'virtual').delays).toEqual([1000, 2000]);
+    expect(callOutcome({ ...timed(3, 4, 'exponential'), maxDelaySeconds: 3 }, 'virtual').delays).toEqual([
+      1000, 2000, 3000,
+    ]);
     // Due at 1 s and 3 s; a 2.5 s deadline lets the second retry never be scheduled.
     expect(callOutcome(timed(2, 3, 'linear'), 'virtual', 2500)).toEqual({
       attempts: 2,
@@ -221,6 +224,11 @@ describe('the generator', () => {
           s.kind === 'call' &&
           plan.clock === 'virtual' &&
           callOutcome(s.call, 'virtual', s.timeoutMs).attempts < callOutcome(s.call, 'virtual').attempts,
+      ),
+    ).toBeGreaterThan(0);
+    expect(
+      seen(
+        ({ step: s }) => s.kind === 'call' && s.call.maxDelaySeconds !== undefined && s.call.failures >= 2,
       ),
     ).toBeGreaterThan(0);
     // Branches reading a step that failed (continued) or was skipped: its datum is missing.

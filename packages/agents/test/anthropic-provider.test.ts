@@ -2,8 +2,8 @@ import { OpenWorkflowError, systemClock } from '@openworkflow/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNativeAgentBackend } from '../src/native-backend.js';
 import { createAnthropicProvider } from '../src/providers/anthropic-provider.js';
+import { agentOf, agentWorkflow, createAgentEngine, eventsOf } from '../src/testing.js';
 import { type FakeReply, startFakeModelServer } from './fake-model-server.js';
-import { agentOf, agentWorkflow, createAgentEngine, eventsOf } from './support.js';
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {

@@ -1,8 +1,8 @@
 import { type ApprovalRequest, InMemoryRunStore, type RunEvent } from '@openworkflow/core';
 import { describe, expect, it } from 'vitest';
 import { createNativeAgentBackend } from '../src/native-backend.js';
+import { agentOf, agentWorkflow, createAgentEngine, eventsOf } from '../src/testing.js';
 import { TokenBucket } from '../src/token-bucket.js';
-import { agentOf, agentWorkflow, createAgentEngine, eventsOf } from './support.js';
 
 const CONFIRMING_AGENT = agentOf(`
 schemaVersion: 0.1.0

@@ -2,7 +2,7 @@ import type { RunEvent } from '@openworkflow/core';
 import type { JsonObject } from '@openworkflow/schemas';
 import { describe, expect, it } from 'vitest';
 import { createNativeAgentBackend } from '../src/native-backend.js';
-import { agentOf, agentWorkflow, createAgentEngine, eventsOf, workflowOf } from './support.js';
+import { agentOf, agentWorkflow, createAgentEngine, eventsOf, workflowOf } from '../src/testing.js';
 
 /** A triage agent on the scripted provider; `extra` is appended YAML at the top level. */
 function triageAgent(script: unknown[], extra = '', model = ''): ReturnType<typeof agentOf> {

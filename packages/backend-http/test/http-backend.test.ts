@@ -1,13 +1,13 @@
 import { AIMessage } from '@langchain/core/messages';
 import { fakeModel } from '@langchain/core/testing';
 import { createNativeAgentBackend } from '@openworkflow/agents';
+import { agentOf, createAgentEngine, eventsOf, workflowOf } from '@openworkflow/agents/testing';
 import { createLangChainBackend } from '@openworkflow/backend-langchain';
 import { type Backend, systemClock } from '@openworkflow/core';
 import type { Agent, Workflow } from '@openworkflow/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpBackend, type HttpBackendOptions } from '../src/http-backend.js';
 import { type RemoteCall, type RemoteReply, startRemoteRuntime } from './remote-runtime.js';
-import { agentOf, createAgentEngine, eventsOf, workflowOf } from './support.js';
 
 const remotes: { close(): Promise<void> }[] = [];
 afterEach(async () => {

@@ -1,12 +1,6 @@
 import { AIMessage } from '@langchain/core/messages';
 import { fakeModel } from '@langchain/core/testing';
 import { createNativeAgentBackend } from '@openworkflow/agents';
-import { OpenWorkflowError, type RunEvent, systemClock } from '@openworkflow/core';
-import type { Agent } from '@openworkflow/schemas';
-import { describe, expect, it } from 'vitest';
-import { langChainModelProvider } from '../src/chat-model-adapters.js';
-import { type ChatModelResolver, createLangChainBackend } from '../src/langchain-backend.js';
-import { actionAsTool, workflowAsRunnable, workflowAsTool } from '../src/runnable-adapters.js';
 import {
   agentOf,
   agentWorkflow,
@@ -15,7 +9,13 @@ import {
   eventsOf,
   GITHUB,
   workflowOf,
-} from './support.js';
+} from '@openworkflow/agents/testing';
+import { OpenWorkflowError, type RunEvent, systemClock } from '@openworkflow/core';
+import type { Agent } from '@openworkflow/schemas';
+import { describe, expect, it } from 'vitest';
+import { langChainModelProvider } from '../src/chat-model-adapters.js';
+import { type ChatModelResolver, createLangChainBackend } from '../src/langchain-backend.js';
+import { actionAsTool, workflowAsRunnable, workflowAsTool } from '../src/runnable-adapters.js';
 
 function langchainAgent(extra = '', script: unknown[] = []): Agent {
   return agentOf(`

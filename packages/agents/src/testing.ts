@@ -1,3 +1,14 @@
+/**
+ * `@openworkflow/agents/testing`: what agent tests need, for this repository's backends and for
+ * yours — loading agent, connector and workflow documents in one call (diagnostics become one
+ * thrown error), a GitHub-like function connector with recorded tool calls, and an engine on a
+ * fake clock wired to them. Not loaded by `@openworkflow/agents` itself.
+ *
+ * @example
+ * import { agentOf, agentWorkflow, createAgentEngine } from '@openworkflow/agents/testing';
+ * const { engine, calls } = createAgentEngine({ agents: [agentOf(doc)], backends: [createNativeAgentBackend()] });
+ * const result = await engine.start(agentWorkflow('agent:test/triage@1.0.0'), {}).result;
+ */
 import { createFunctionHandler, HandlerRegistry } from '@openworkflow/backend-native';
 import {
   agentsFrom,
