@@ -12,6 +12,7 @@ export interface ProjectLayout {
   /** The project root (the directory holding `.openworkflow/`). */
   readonly root?: string;
   readonly connectorsDir?: string;
+  readonly agentsDir?: string;
   readonly config?: string;
 }
 
@@ -37,23 +38,30 @@ async function configIn(directory: string): Promise<string | undefined> {
 }
 
 /**
- * The project a workflow file belongs to. A file with `connectors/` or a config beside it is its
- * own project (the SDK's `loadProject` finds both; this returns `{}`). Otherwise the nearest
- * ancestor holding a `.openworkflow/` directory (the layout `openworkflow init` writes, with the
- * workflows in `.openworkflow/workflows/`) is the root, and its `connectors/` and config are used.
+ * The project a workflow file belongs to. A file with `connectors/`, `agents/` or a config beside
+ * it is its own project (the SDK's `loadProject` finds them; this returns `{}`). Otherwise the
+ * nearest ancestor holding a `.openworkflow/` directory (the layout `openworkflow init` writes,
+ * with the workflows in `.openworkflow/workflows/`) is the root, and its `connectors/`, `agents/`
+ * and config are used.
  */
 export async function findProjectLayout(workflowFile: string): Promise<ProjectLayout> {
   const directory = dirname(workflowFile);
-  if ((await isDirectory(join(directory, 'connectors'))) || (await configIn(directory)) !== undefined)
+  if (
+    (await isDirectory(join(directory, 'connectors'))) ||
+    (await isDirectory(join(directory, 'agents'))) ||
+    (await configIn(directory)) !== undefined
+  )
     return {};
   let current = directory;
   for (let depth = 0; depth < MAX_PROJECT_DEPTH; depth++) {
     if (await isDirectory(join(current, '.openworkflow'))) {
       const connectors = join(current, 'connectors');
+      const agents = join(current, 'agents');
       const config = await configIn(current);
       return {
         root: current,
         ...((await isDirectory(connectors)) ? { connectorsDir: connectors } : {}),
+        ...((await isDirectory(agents)) ? { agentsDir: agents } : {}),
         ...(config === undefined ? {} : { config }),
       };
     }

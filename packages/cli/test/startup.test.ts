@@ -93,10 +93,23 @@ describe('startup', () => {
     expect(stdout).toContain('final_amount: 1628.89');
     expect(modules.some((url) => /packages\/sdk\/dist\/index\.js$/.test(url))).toBe(true);
     expect(modules.some((url) => /packages\/schemas\/dist\/index\.js$/.test(url))).toBe(true);
+    // No agent step: the agents package (and the model SDKs behind it) stays unloaded.
+    expect(modules.filter((url) => /packages\/agents\/|@openworkflow\/agents\//.test(url))).toEqual([]);
     // The bundled loader is the one large file of the bundle; validate loads it, run does not.
     const validate = await loadedModules(['validate', 'examples/calculator/chain.yaml'], 'validate-sizes');
     expect(Math.max(...(await bundleFileSizes(validate.modules)))).toBeGreaterThan(400_000);
     expect(Math.max(...(await bundleFileSizes(modules)))).toBeLessThan(100_000);
+  }, 60_000);
+
+  it('run of a workflow with an agent step loads the agents package, but no model SDK', async () => {
+    const { modules, stdout } = await loadedModules(
+      ['run', 'packages/cli/test/fixtures/agent-project/summarise.yaml', '--input', 'topic=tides'],
+      'run-agent',
+    );
+    expect(stdout).toContain('summary: "tides follow the moon"');
+    expect(modules.some((url) => /packages\/agents\/dist\/index\.js$/.test(url))).toBe(true);
+    // The scripted provider needs neither SDK: they are imported on a provider's first call.
+    expect(modules.filter((url) => /[\\/](openai|@anthropic-ai)[\\/]/.test(url))).toEqual([]);
   }, 60_000);
 
   it('a bad flag exits the process with 2 and the usage on stderr', async () => {

@@ -3,10 +3,12 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OpenWorkflowError } from '@openworkflow/core';
 import {
+  type Agent,
   type Connector,
   type Diagnostic,
   formatDiagnostic,
   type LoadResult,
+  loadAgent,
   loadConnector,
   loadWorkflows,
   type Workflow,
@@ -105,6 +107,30 @@ export async function loadConnectorSource(
   const runtime = runtimeOf(source);
   const declaresTimeout = typeof runtime === 'object' && runtime !== null && 'timeout' in runtime;
   return { connector, declaresTimeout };
+}
+
+/** An agent as given to `registerAgent`: a file path or URL, or the manifest as an object. */
+export type AgentSource = string | URL | object;
+
+/** A loaded agent model (a document object has no `form`, `registryMode` or `source`). */
+function isAgentModel(value: object): value is Agent {
+  const candidate = value as Partial<Agent>;
+  return (
+    candidate.type === 'agent' &&
+    (candidate.form === 'manifest' || candidate.form === 'formal') &&
+    typeof candidate.registryMode === 'boolean' &&
+    typeof candidate.source === 'object'
+  );
+}
+
+/** Loads an agent manifest (either form) from a path, a URL, a document object or a loaded model. */
+export async function loadAgentSource(source: AgentSource, baseDir?: string): Promise<Agent> {
+  if (typeof source === 'string' || source instanceof URL) {
+    const { text, file } = await readDocument(source, baseDir);
+    return unwrapLoad(loadAgent(text, { file }), `agent ${file}`);
+  }
+  if (isAgentModel(source)) return source;
+  return unwrapLoad(loadAgent(source), 'agent');
 }
 
 /** Loads a workflow file's workflows from text, bytes or a parsed object. */

@@ -6,7 +6,7 @@
 export { OpenWorkflowError } from '@openworkflow/core';
 export { type ActionOptions, action } from './action.js';
 export type { ActionContext, ActionHandler, ActionSecrets } from './action-context.js';
-export type { ConnectorSource } from './documents.js';
+export type { AgentSource, ConnectorSource } from './documents.js';
 export { defaultHandlers, type HandlerOptions } from './handler-registry.js';
 export {
   type ConnectorFetchHandler,
@@ -28,7 +28,12 @@ export {
   PrometheusExporter,
   type PrometheusExporterOptions,
 } from './observability-exporters.js';
-export { OpenWorkflow, type RegisterConnectorOptions, type RunOptions } from './open-workflow.js';
+export {
+  OpenWorkflow,
+  type RegisterAgentOptions,
+  type RegisterConnectorOptions,
+  type RunOptions,
+} from './open-workflow.js';
 export type {
   CommandSettings,
   ObservabilitySettings,

@@ -7,6 +7,8 @@ import {
 } from '@openworkflow/backend-native';
 import {
   type ActionInvocation,
+  type AgentResolver,
+  agentsFrom,
   type Backend,
   type ConnectorResolver,
   connectorsFrom,
@@ -27,10 +29,19 @@ import {
   type Observability,
   type ObservabilityOptions,
 } from '@openworkflow/observability';
-import type { Connector, Handler, JsonObject, JsonValue, Workflow } from '@openworkflow/schemas';
+import {
+  type Agent,
+  type Connector,
+  childStepLists,
+  type Handler,
+  type JsonObject,
+  type JsonValue,
+  type Step,
+  type Workflow,
+} from '@openworkflow/schemas';
 import { createSecretsRuntime, EnvSecretsProvider, type SecretsRuntime } from '@openworkflow/secrets';
 import { type ActionHandler, withSecrets } from './action-context.js';
-import { type ConnectorSource, loadConnectorSource } from './documents.js';
+import { type AgentSource, type ConnectorSource, loadAgentSource, loadConnectorSource } from './documents.js';
 import {
   defaultHandlers,
   type HandlerOptions,
@@ -78,6 +89,14 @@ export interface RegisterConnectorOptions {
   readonly replace?: boolean;
 }
 
+/** Options of `registerAgent`. */
+export interface RegisterAgentOptions {
+  /** Relative paths are resolved against this directory. Default: the working directory. */
+  readonly baseDir?: string;
+  /** Replace an agent already registered under the same id instead of failing `VALIDATION`. */
+  readonly replace?: boolean;
+}
+
 interface Runtime {
   readonly engine: Engine;
   readonly observability: Observability;
@@ -106,6 +125,9 @@ export class OpenWorkflow {
   readonly executionMode: ExecutionMode;
   readonly #connectors = new Map<string, Connector>();
   #resolver: ConnectorResolver | undefined;
+  readonly #agents = new Map<string, Agent>();
+  #agentResolver: AgentResolver | undefined;
+  #agentBackend: Promise<void> | undefined;
   readonly #handlers: LayeredHandlerRegistry;
   readonly #backends: Backend[];
   readonly #interceptors: ActionInterceptor[];
@@ -175,6 +197,39 @@ export class OpenWorkflow {
   }
 
   /**
+   * Registers an agent from a YAML/JSON file path or URL, or from an object in either manifest
+   * form (the schemas loader normalises both). Agent and handoff steps find it by id (with or
+   * without version), `namespace/name` or name, before the `agents` resolver option is asked. A
+   * document with errors is `VALIDATION` quoting the first diagnostic with its position.
+   *
+   * @example
+   * await openworkflow.registerAgent('./agents/triage-bot.yaml');
+   */
+  async registerAgent(source: AgentSource, options: RegisterAgentOptions = {}): Promise<Agent> {
+    const agent = await loadAgentSource(source, options.baseDir);
+    const key = agent.id ?? agent.name;
+    if (this.#agents.has(key) && options.replace !== true) {
+      throw new OpenWorkflowError('VALIDATION', `Agent ${key} is already registered`, {
+        details: { field: 'agent', constraint: 'unique', agent: key },
+      });
+    }
+    this.#agents.set(key, agent);
+    this.#agentResolver = undefined;
+    return agent;
+  }
+
+  /** The agents registered with `registerAgent`, in registration order. */
+  get agents(): readonly Agent[] {
+    return [...this.#agents.values()];
+  }
+
+  /** Finds an agent: the registered ones first, then the `agents` resolver option. */
+  async agent(reference: string): Promise<Agent | undefined> {
+    this.#agentResolver ??= agentsFrom(this.#agents.values());
+    return (await this.#agentResolver(reference)) ?? (await this.options.agents?.(reference));
+  }
+
+  /**
    * Registers the function behind `handler: { function: name }`. It receives the action's
    * validated input and an {@link ActionContext}; what it returns is the step output, what it
    * throws becomes the taxonomy envelope.
@@ -240,7 +295,9 @@ export class OpenWorkflow {
 
   /** Checks what the loader cannot: connectors, actions, handler types, backends, plans. */
   async validate(workflow: Workflow, siblings: readonly Workflow[] = []): Promise<ValidationReport> {
-    return (await this.engine()).validate(workflow, { siblings });
+    const runtime = await this.#ensureRuntime();
+    await this.#ensureAgentBackend(runtime, [workflow, ...siblings]);
+    return runtime.engine.validate(workflow, { siblings });
   }
 
   /** Starts a run of a loaded workflow. */
@@ -259,16 +316,17 @@ export class OpenWorkflow {
       );
       return settledRun(runId, failedResult(runId, unavailable));
     }
-    const handle: Promise<RunHandle> = this.#ensureRuntime().then((runtime) =>
-      runtime.engine.start(workflow, inputs, {
+    const handle: Promise<RunHandle> = this.#ensureRuntime().then(async (runtime) => {
+      await this.#ensureAgentBackend(runtime, [workflow, ...(options.siblings ?? [])]);
+      return runtime.engine.start(workflow, inputs, {
         runId,
         ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         ...(options.trigger === undefined ? {} : { trigger: options.trigger }),
         ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
         ...(options.siblings === undefined ? {} : { siblings: options.siblings }),
-      }),
-    );
+      });
+    });
     const result = handle
       .then((run) => run.result)
       .then(
@@ -363,7 +421,7 @@ export class OpenWorkflow {
       ...(options.transforms === undefined ? {} : { transforms: options.transforms }),
       handlers: executors,
       connectors: (reference) => this.connector(reference),
-      ...(options.agents === undefined ? {} : { agents: options.agents }),
+      agents: (reference) => this.agent(reference),
       backends: this.#backends,
       environment: { ...options.environment },
       secrets: this.secrets.source,
@@ -381,6 +439,28 @@ export class OpenWorkflow {
       observability,
       executors: new Map(executors.map((executor) => [executor.type, executor])),
     };
+  }
+
+  /**
+   * Registers the native agent backend when a run needs one and none named `native` is there. The
+   * agents package is imported only then, so runs without agent steps never load it.
+   */
+  #ensureAgentBackend(runtime: Runtime, workflows: readonly Workflow[]): Promise<void> | undefined {
+    if (runtime.engine.backends.get('native') !== undefined) return undefined;
+    if (!workflows.some((workflow) => usesAgents(workflow.steps))) return undefined;
+    this.#agentBackend ??= import('@openworkflow/agents').then(({ createNativeAgentBackend }) => {
+      const options = this.options;
+      if (runtime.engine.backends.get('native') !== undefined) return;
+      runtime.engine.backends.register(
+        createNativeAgentBackend({
+          // Bring your own key: provider API keys are read through this instance's secrets manager.
+          credentials: this.secrets.source,
+          ...(options.agentProviders === undefined ? {} : { providers: options.agentProviders }),
+          ...(options.agentPricing === undefined ? {} : { pricing: options.agentPricing }),
+        }),
+      );
+    }, agentsUnavailable);
+    return this.#agentBackend;
   }
 
   #executors(observability: Observability): HandlerExecutor[] {
@@ -469,6 +549,31 @@ export class OpenWorkflow {
     };
     return at(0);
   }
+}
+
+/** The agents package could not be imported: agent steps are `UNAVAILABLE`, with the fix. */
+function agentsUnavailable(cause: unknown): never {
+  throw new OpenWorkflowError(
+    'UNAVAILABLE',
+    'The native agent backend (@openworkflow/agents) cannot be loaded',
+    {
+      details: {
+        backend: 'native',
+        suggestion: 'Install @openworkflow/agents, or register an agent backend',
+      },
+      cause,
+    },
+  );
+}
+
+/** Whether any step of the list, at any depth, is an agent or a handoff step. */
+function usesAgents(steps: readonly Step[]): boolean {
+  return steps.some(
+    (step) =>
+      step.type === 'agent' ||
+      step.type === 'handoff' ||
+      childStepLists(step).some((child) => usesAgents(child.steps)),
+  );
 }
 
 function unavailableHandler(type: string, invocation: ActionInvocation): OpenWorkflowError {

@@ -1,3 +1,4 @@
+import type { ModelPrice, ModelProvider } from '@openworkflow/agents';
 import type { EgressGuardOptions, HttpClientOptions } from '@openworkflow/backend-native';
 import {
   type AgentResolver,
@@ -119,10 +120,23 @@ export interface OpenWorkflowOptions {
   readonly commands?: false | CommandSettings;
   /** Fail actions whose output does not match the action's `output` schema. Default false. */
   readonly strictOutputs?: boolean;
-  /** Execution backends besides `native` (and the native agent backend, e.g. `createNativeAgentBackend()`). */
+  /**
+   * Execution backends besides `native` actions. Agent steps get the native agent backend
+   * (`@openworkflow/agents`, loaded on first need) unless one named `native` is given here.
+   */
   readonly backends?: readonly Backend[];
-  /** Resolves the `agent:` references of agent and handoff steps (e.g. `agentsFrom([...])`). */
+  /**
+   * Resolves the `agent:` references that `registerAgent` did not register (e.g. `agentsFrom([...])`,
+   * a registry lookup).
+   */
   readonly agents?: AgentResolver;
+  /**
+   * Model providers of the default native agent backend, by `model.provider` (added to, or
+   * replacing, `scripted`, `openai` and `anthropic`). Their API keys are read from `secretsManager`.
+   */
+  readonly agentProviders?: readonly ModelProvider[];
+  /** Prices by `<provider>/<model>` or `<model>` for the default agent backend's cost accounting. */
+  readonly agentPricing?: Readonly<Record<string, ModelPrice>>;
   /** Extra transform languages. */
   readonly transforms?: Readonly<Record<string, TransformLanguagePlugin>>;
   /** Runs around every action call: mocks, recording, middleware. Outermost first. */

@@ -17,6 +17,8 @@ export interface ProjectConfig {
   readonly options?: OpenWorkflowOptions;
   /** More connector files, relative to the config's directory. */
   readonly connectors?: readonly string[];
+  /** More agent files, relative to the config's directory. */
+  readonly agents?: readonly string[];
   /** Handlers by registered name. */
   readonly handlers?: Readonly<Record<string, ActionHandler<never, unknown>>>;
   /** Anything else to set up on the instance once connectors and handlers are registered. */
@@ -48,6 +50,8 @@ export interface LoadProjectOptions {
   readonly config?: string | false;
   /** Directory of connector files. Default `connectors/` beside the workflow file, when present. */
   readonly connectorsDir?: string | false;
+  /** Directory of agent files. Default `agents/` beside the workflow file, when present. */
+  readonly agentsDir?: string | false;
 }
 
 /** A loaded project: its instance (close it when done) and the workflows of the file. */
@@ -58,10 +62,12 @@ export interface Project {
   readonly configFile?: string;
   /** The connector files that were registered. */
   readonly connectorFiles: readonly string[];
+  /** The agent files that were registered. */
+  readonly agentFiles: readonly string[];
 }
 
 export const CONFIG_FILE_NAMES: readonly string[] = ['openworkflow.config.mjs', 'openworkflow.config.js'];
-const CONNECTOR_EXTENSIONS = /\.(ya?ml|json)$/i;
+const DOCUMENT_EXTENSIONS = /\.(ya?ml|json)$/i;
 
 /**
  * The config's options with the caller's over them. Field by field, except that `environment` and
@@ -104,6 +110,13 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** The YAML/JSON files of a directory, sorted by name; none when `directory` is absent. */
+async function documentsIn(directory: string | undefined): Promise<string[]> {
+  if (directory === undefined || !(await exists(directory))) return [];
+  const names = (await readdir(directory)).filter((name) => DOCUMENT_EXTENSIONS.test(name)).sort();
+  return names.map((name) => join(directory, name));
+}
+
 async function readConfig(file: string): Promise<ProjectConfig> {
   let module: { default?: unknown };
   try {
@@ -131,8 +144,9 @@ async function readConfig(file: string): Promise<ProjectConfig> {
 /**
  * Loads a project around a workflow file, the way `openworkflow run` does: the config module
  * beside it (`openworkflow.config.mjs|js`, optional), every connector file in the sibling
- * `connectors/` directory (sorted by name) and those the config lists, the config's handlers, then
- * the workflow file itself. Close `project.openworkflow` when done (it runs the config's `close`).
+ * `connectors/` directory (sorted by name) and those the config lists, every agent file in the
+ * sibling `agents/` directory and those the config lists, the config's handlers, then the
+ * workflow file itself. Close `project.openworkflow` when done (it runs the config's `close`).
  *
  * @example
  * const { openworkflow, workflows } = await loadProject('examples/weather/workflows.yaml');
@@ -156,21 +170,28 @@ export async function loadProject(workflowFile: string, options: LoadProjectOpti
   const openworkflow = new OpenWorkflow(mergeOptions(config.options ?? {}, options.options ?? {}));
   if (config.close !== undefined) openworkflow.onClose(config.close);
   try {
-    const connectorFiles: string[] = [];
-    const connectorsDir =
-      options.connectorsDir === false ? undefined : resolve(directory, options.connectorsDir ?? 'connectors');
-    if (connectorsDir !== undefined && (await exists(connectorsDir))) {
-      const names = (await readdir(connectorsDir)).filter((name) => CONNECTOR_EXTENSIONS.test(name)).sort();
-      connectorFiles.push(...names.map((name) => join(connectorsDir, name)));
-    }
     const configDir = configFile === undefined ? directory : dirname(configFile);
+    const connectorFiles = await documentsIn(
+      options.connectorsDir === false ? undefined : resolve(directory, options.connectorsDir ?? 'connectors'),
+    );
     connectorFiles.push(...(config.connectors ?? []).map((path) => resolve(configDir, path)));
     for (const connector of connectorFiles) await openworkflow.registerConnector(connector);
+    const agentFiles = await documentsIn(
+      options.agentsDir === false ? undefined : resolve(directory, options.agentsDir ?? 'agents'),
+    );
+    agentFiles.push(...(config.agents ?? []).map((path) => resolve(configDir, path)));
+    for (const agent of agentFiles) await openworkflow.registerAgent(agent);
     for (const [name, handler] of Object.entries(config.handlers ?? {}))
       openworkflow.registerHandler(name, handler);
     await config.setup?.(openworkflow);
     const workflows = await Workflows.fromFile(file, { openworkflow });
-    return { openworkflow, workflows, connectorFiles, ...(configFile === undefined ? {} : { configFile }) };
+    return {
+      openworkflow,
+      workflows,
+      connectorFiles,
+      agentFiles,
+      ...(configFile === undefined ? {} : { configFile }),
+    };
   } catch (error) {
     await openworkflow.close();
     throw error;

@@ -82,6 +82,7 @@ export async function execute(args: ParsedArgs, io: CliIo): Promise<number> {
     project = await sdk.loadProject(path, {
       options,
       ...(layout.connectorsDir === undefined ? {} : { connectorsDir: layout.connectorsDir }),
+      ...(layout.agentsDir === undefined ? {} : { agentsDir: layout.agentsDir }),
       ...(config !== undefined
         ? { config: resolve(io.cwd, config) }
         : layout.config === undefined
