@@ -1,26 +1,12 @@
+import { readFileSync } from 'node:fs';
 import type { ScriptedTurn } from '@openworkflow/agents';
 
 /**
  * The scripted provider's conversation for running offline (spec/agents-execution.md, "The
- * scripted provider"): read the issue, label and assign it, answer with the output schema.
+ * scripted provider"): read the issue, label and assign it, answer with the output schema. The
+ * turns live in `offline-script.json` at the example's root, which `openworkflow.config.mjs` (the
+ * `openworkflow run` path) reads too.
  */
-export const OFFLINE_SCRIPT: readonly ScriptedTurn[] = [
-  {
-    toolCalls: [
-      { tool: 'mcp_get_issue', arguments: { issueUrl: 'https://github.example/acme/app/issues/42' } },
-    ],
-  },
-  {
-    toolCalls: [
-      {
-        tool: 'mcp_add_labels',
-        arguments: { issueUrl: 'https://github.example/acme/app/issues/42', labels: ['bug', 'crash'] },
-      },
-      {
-        tool: 'mcp_assign_issue',
-        arguments: { issueUrl: 'https://github.example/acme/app/issues/42', assignee: 'mobile-team' },
-      },
-    ],
-  },
-  { text: '{"category": "bug", "priority": "high", "assignee": "mobile-team"}' },
-];
+export const OFFLINE_SCRIPT: readonly ScriptedTurn[] = JSON.parse(
+  readFileSync(new URL('../offline-script.json', import.meta.url), 'utf8'),
+) as ScriptedTurn[];
