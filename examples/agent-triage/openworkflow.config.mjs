@@ -2,12 +2,12 @@
  * The agent-triage project's config, read by `loadProject` (and so by `openworkflow run
  * workflows/triage.yaml`): it allows the one command the GitHub-like MCP connector starts (`node`,
  * from this folder, so `github-mcp-server.mjs` resolves), and runs the agent offline on the scripted
- * provider playing `offline-script.json` unless `TRIAGE_MODEL=live` asks for the manifest's model
+ * provider playing `offline-script.mjs` unless `TRIAGE_MODEL=live` asks for the manifest's model
  * (its API key then comes from the environment).
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@openworkflow/sdk';
+import { OFFLINE_SCRIPT } from './offline-script.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
@@ -24,9 +24,12 @@ export default defineConfig({
   },
   async setup(openworkflow) {
     if (process.env.TRIAGE_MODEL === 'live') return;
-    const script = JSON.parse(readFileSync(new URL('./offline-script.json', import.meta.url), 'utf8'));
     for (const agent of openworkflow.agents) {
-      const model = { provider: 'scripted', id: 'triage-offline', providerConfig: { script } };
+      const model = {
+        provider: 'scripted',
+        id: 'triage-offline',
+        providerConfig: { script: OFFLINE_SCRIPT },
+      };
       await openworkflow.registerAgent({ ...agent, model }, { replace: true });
     }
   },
