@@ -484,15 +484,11 @@ export class OpenWorkflow {
     this.#mcp ??= import('@openworkflow/mcp').then(
       ({ McpSessionPool, createMcpHandler, discoverMcpConnector }) => {
         const { egress, mcp = {} } = this.options;
-        const headers = mcp.headers;
         const pool = new McpSessionPool({
           allowedCommands: mcp.allowedCommands ?? [],
           egressGuard: createEgressGuard(egress ?? {}),
           ...(mcp.workingDirectory === undefined ? {} : { workingDirectory: mcp.workingDirectory }),
           ...(mcp.environment === undefined ? {} : { environment: () => mcp.environment }),
-          ...(headers === undefined
-            ? {}
-            : { headers: (connector: Connector) => ({ ...headers['*'], ...headers[connector.id] }) }),
         });
         return {
           discover: (connector: Connector) => discoverMcpConnector(connector, pool),

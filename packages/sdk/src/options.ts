@@ -88,8 +88,6 @@ export interface McpSettings {
   readonly workingDirectory?: string;
   /** Variables for stdio servers besides the manifest's `mcp.env` (never the process environment). */
   readonly environment?: Readonly<Record<string, string>>;
-  /** Headers for HTTP transports (e.g. `authorization`), by connector id or for all with `*`. */
-  readonly headers?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /**
