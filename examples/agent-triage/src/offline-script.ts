@@ -2,25 +2,11 @@ import type { ScriptedTurn } from '@openworkflow/agents';
 
 /**
  * The scripted provider's conversation for running offline (spec/agents-execution.md, "The
- * scripted provider"): read the issue, label and assign it, answer with the output schema.
+ * scripted provider"): read the issue, label and assign it, answer with the output schema. The
+ * turns live in `offline-script.mjs` at the example's root, which `openworkflow.config.mjs` (the
+ * `openworkflow run` path) imports too.
  */
-export const OFFLINE_SCRIPT: readonly ScriptedTurn[] = [
-  {
-    toolCalls: [
-      { tool: 'mcp_get_issue', arguments: { issueUrl: 'https://github.example/acme/app/issues/42' } },
-    ],
-  },
-  {
-    toolCalls: [
-      {
-        tool: 'mcp_add_labels',
-        arguments: { issueUrl: 'https://github.example/acme/app/issues/42', labels: ['bug', 'crash'] },
-      },
-      {
-        tool: 'mcp_assign_issue',
-        arguments: { issueUrl: 'https://github.example/acme/app/issues/42', assignee: 'mobile-team' },
-      },
-    ],
-  },
-  { text: '{"category": "bug", "priority": "high", "assignee": "mobile-team"}' },
-];
+const shared = (await import(new URL('../offline-script.mjs', import.meta.url).href)) as {
+  readonly OFFLINE_SCRIPT: readonly ScriptedTurn[];
+};
+export const OFFLINE_SCRIPT: readonly ScriptedTurn[] = shared.OFFLINE_SCRIPT;

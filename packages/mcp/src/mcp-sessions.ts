@@ -23,6 +23,8 @@ export interface McpSessionPoolOptions {
   readonly headers?: (connector: Connector) => Readonly<Record<string, string>> | undefined;
   /** Environment for stdio servers besides `mcp.env` (e.g. a token). Default: nothing else. */
   readonly environment?: (connector: Connector) => Readonly<Record<string, string>> | undefined;
+  /** Working directory of `stdio` servers (relative `mcp.args` resolve against it). Default: the process's. */
+  readonly workingDirectory?: string;
   /** Reported to servers in `initialize`. */
   readonly clientInfo?: { readonly name: string; readonly version: string };
 }
@@ -85,6 +87,7 @@ export class McpSessionPool {
           // Only the SDK's minimal environment (PATH, HOME…) plus what the manifest and operator give: never the runtime's secrets.
           env: { ...getDefaultEnvironment(), ...mcp.env, ...this.#options.environment?.(connector) },
           stderr: 'ignore',
+          ...(this.#options.workingDirectory === undefined ? {} : { cwd: this.#options.workingDirectory }),
         });
       }
       case 'streamable-http':

@@ -36,6 +36,7 @@ export {
 } from './open-workflow.js';
 export type {
   CommandSettings,
+  McpSettings,
   ObservabilitySettings,
   OpenWorkflowOptions,
   RetryConfig,

@@ -97,6 +97,13 @@ export interface RegisterAgentOptions {
   readonly replace?: boolean;
 }
 
+/** What `@openworkflow/mcp` provides once an MCP connector is registered. */
+interface McpRuntime {
+  readonly discover: (connector: Connector) => Promise<Connector>;
+  readonly executor: HandlerExecutor;
+  readonly close: () => Promise<void>;
+}
+
 interface Runtime {
   readonly engine: Engine;
   readonly observability: Observability;
@@ -128,6 +135,7 @@ export class OpenWorkflow {
   readonly #agents = new Map<string, Agent>();
   #agentResolver: AgentResolver | undefined;
   #agentBackend: Promise<void> | undefined;
+  #mcp: Promise<McpRuntime> | undefined;
   readonly #handlers: LayeredHandlerRegistry;
   readonly #backends: Backend[];
   readonly #interceptors: ActionInterceptor[];
@@ -180,6 +188,8 @@ export class OpenWorkflow {
         details: { field: 'connector', constraint: 'unique', connector: connector.id },
       });
     }
+    // MCP tools are discovered now, so lookups, `invoke` and validation see them as actions.
+    if (connector.kind === 'mcp-server') connector = await (await this.#mcpRuntime()).discover(connector);
     this.#connectors.set(connector.id, connector);
     this.#resolver = undefined;
     return connector;
@@ -387,6 +397,7 @@ export class OpenWorkflow {
     this.#closed = true;
     const runtime = await this.#runtime?.catch(() => undefined);
     await runtime?.engine.close();
+    await (await this.#mcp?.catch(() => undefined))?.close();
     await Promise.allSettled(this.#exporters.map((exporter) => exporter.shutdown()));
     for (const fn of this.#closers.splice(0).reverse()) await Promise.resolve(fn()).catch(() => {});
   }
@@ -463,6 +474,33 @@ export class OpenWorkflow {
     return this.#agentBackend;
   }
 
+  /**
+   * The MCP session pool and executor, built when the first `kind: mcp-server` connector is
+   * registered: `@openworkflow/mcp` (and the MCP SDK) are imported only then.
+   */
+  #mcpRuntime(): Promise<McpRuntime> {
+    if (this.#closed)
+      return Promise.reject(new OpenWorkflowError('UNAVAILABLE', 'This OpenWorkflow is closed'));
+    this.#mcp ??= import('@openworkflow/mcp').then(
+      ({ McpSessionPool, createMcpHandler, discoverMcpConnector }) => {
+        const { egress, mcp = {} } = this.options;
+        const pool = new McpSessionPool({
+          allowedCommands: mcp.allowedCommands ?? [],
+          egressGuard: createEgressGuard(egress ?? {}),
+          ...(mcp.workingDirectory === undefined ? {} : { workingDirectory: mcp.workingDirectory }),
+          ...(mcp.environment === undefined ? {} : { environment: () => mcp.environment }),
+        });
+        return {
+          discover: (connector: Connector) => discoverMcpConnector(connector, pool),
+          executor: createMcpHandler(pool),
+          close: () => pool.close(),
+        };
+      },
+      mcpUnavailable,
+    );
+    return this.#mcp;
+  }
+
   #executors(observability: Observability): HandlerExecutor[] {
     const options = this.options;
     const native: HandlerExecutor[] = [
@@ -486,10 +524,12 @@ export class OpenWorkflow {
     const byType = new Map(native.map((executor) => [executor.type, executor]));
     return HANDLER_TYPES.map((type) => {
       const inner = byType.get(type);
-      const call = (invocation: ActionInvocation): Promise<JsonValue> =>
-        inner === undefined
-          ? Promise.reject(unavailableHandler(type, invocation))
-          : inner.execute(invocation);
+      const call = (invocation: ActionInvocation): Promise<JsonValue> => {
+        if (inner !== undefined) return inner.execute(invocation);
+        const mcp = type === 'mcp' ? this.#mcp : undefined;
+        if (mcp !== undefined) return mcp.then((runtime) => runtime.executor.execute(invocation));
+        return Promise.reject(unavailableHandler(type, invocation));
+      };
       return {
         type,
         execute: (invocation) => {
@@ -561,6 +601,18 @@ function agentsUnavailable(cause: unknown): never {
         backend: 'native',
         suggestion: 'Install @openworkflow/agents, or register an agent backend',
       },
+      cause,
+    },
+  );
+}
+
+/** The MCP package could not be imported: MCP connectors cannot be registered, with the fix. */
+function mcpUnavailable(cause: unknown): never {
+  throw new OpenWorkflowError(
+    'UNAVAILABLE',
+    'MCP-server connectors need @openworkflow/mcp, which cannot be loaded',
+    {
+      details: { suggestion: 'Install @openworkflow/mcp', connector_kind: 'mcp-server' },
       cause,
     },
   );

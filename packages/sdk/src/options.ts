@@ -78,6 +78,19 @@ export interface CommandSettings {
 }
 
 /**
+ * Settings of `kind: mcp-server` connectors (spec/sdk.md#mcp-server-connectors). Secure by default:
+ * no stdio command may start unless listed; HTTP endpoints pass the `egress` guard.
+ */
+export interface McpSettings {
+  /** Exact `mcp.command` values a stdio connector may start (e.g. `node`, `npx`). Default: none. */
+  readonly allowedCommands?: readonly string[];
+  /** Working directory of stdio servers (relative `mcp.args` resolve against it). Default: the process's. */
+  readonly workingDirectory?: string;
+  /** Variables for stdio servers besides the manifest's `mcp.env` (never the process environment). */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
  * Options of `new OpenWorkflow()`: the seed's initialisation options in camelCase, plus the
  * injection points tests and hosts need. Every field is optional.
  */
@@ -118,6 +131,8 @@ export interface OpenWorkflowOptions {
   readonly http?: Omit<HttpClientOptions, 'guard'>;
   /** Settings of `command` handlers; `false` disables them (`UNAVAILABLE`). */
   readonly commands?: false | CommandSettings;
+  /** `kind: mcp-server` connectors: the stdio command allowlist and server settings. */
+  readonly mcp?: McpSettings;
   /** Fail actions whose output does not match the action's `output` schema. Default false. */
   readonly strictOutputs?: boolean;
   /**
