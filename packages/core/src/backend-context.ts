@@ -1,5 +1,4 @@
 import type { Connector, JsonObject, JsonValue } from '@openworkflow/schemas';
-import { validateJsonSchema } from '@openworkflow/schemas';
 import type {
   AgentEventType,
   BackendContext,
@@ -12,6 +11,7 @@ import { OpenWorkflowError, toOpenWorkflowError } from './errors.js';
 import type { ExecutionMode, HandlerContext, Logger, SecretAccessor, StepView } from './handler.js';
 import { interruptIdFor, notifyApproval } from './kind-wait.js';
 import type { RunExecution, StepCall } from './run-execution.js';
+import { checkActionInput } from './step-helpers.js';
 
 /**
  * The context of one backend call. A class that copies the handler context's fields (rather than
@@ -78,19 +78,7 @@ class BackendAttemptContext implements BackendContext {
 
   async invokeAction(request: ToolActionRequest): Promise<JsonValue> {
     const { connector, action } = request;
-    let input = request.input;
-    if (action.input !== undefined) {
-      const checked = validateJsonSchema(action.input, input, { applyDefaults: true });
-      if (!checked.valid) {
-        const issue = checked.issues[0]!;
-        throw new OpenWorkflowError(
-          'VALIDATION',
-          `Invalid input for ${connector.name}.${action.name}: ${issue.field} ${issue.message}`,
-          { details: { field: issue.field, constraint: issue.keyword, pointer: issue.pointer } },
-        );
-      }
-      input = checked.value as JsonObject;
-    }
+    const input = checkActionInput(connector, action, request.input);
     const executor = this.#exec.services.handlers.get(action.handler.type);
     if (executor === undefined) {
       throw new OpenWorkflowError('UNAVAILABLE', `No executor for '${action.handler.type}' handlers`, {

@@ -87,6 +87,7 @@ export {
   type StoredRun,
   statusAfter,
 } from './run-store.js';
+export { checkActionInput } from './step-helpers.js';
 export type { StepRecord, StepStatus } from './step-record.js';
 export {
   jsonataLanguage,

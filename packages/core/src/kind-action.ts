@@ -1,12 +1,11 @@
 import type { Action, ActionStep, Connector, JsonObject, JsonValue } from '@openworkflow/schemas';
-import { validateJsonSchema } from '@openworkflow/schemas';
 import { type Backend, canonicalBackendName } from './backend.js';
 import { OpenWorkflowError, toOpenWorkflowError } from './errors.js';
 import type { Frame } from './frame.js';
 import type { HandlerExecutor } from './handler.js';
 import { WORK_TRAITS } from './kind-traits.js';
 import type { RunExecution } from './run-execution.js';
-import { validateOutput } from './step-helpers.js';
+import { checkActionInput, validateOutput } from './step-helpers.js';
 import type { StepKind } from './step-kinds.js';
 
 /** A handler failure as a taxonomy error (its own code kept, else `BACKEND_ERROR`). */
@@ -95,26 +94,8 @@ function forInstance(
   target: ActionTarget,
 ): PreparedAction {
   const { connector, action } = target;
-  let input = exec.renderIn(frame, step.input as JsonObject, `${step.id}.input`) as JsonObject;
-  if (action.input !== undefined) {
-    const checked = validateJsonSchema(action.input, input, { applyDefaults: true });
-    if (!checked.valid) {
-      const issue = checked.issues[0]!;
-      throw new OpenWorkflowError(
-        'VALIDATION',
-        `Invalid input for ${connector.name}.${action.name}: ${issue.field} ${issue.message}`,
-        {
-          details: {
-            field: issue.field,
-            constraint: issue.keyword,
-            pointer: issue.pointer,
-            step_id: step.id,
-          },
-        },
-      );
-    }
-    input = checked.value as JsonObject;
-  }
+  const rendered = exec.renderIn(frame, step.input as JsonObject, `${step.id}.input`) as JsonObject;
+  const input = checkActionInput(connector, action, rendered, { step_id: step.id });
   const prepared: { -readonly [K in keyof PreparedAction]: PreparedAction[K] } = {
     connector,
     action,

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '@openworkflow/schemas';
+import type { Action, Connector, JsonObject, JsonValue } from '@openworkflow/schemas';
 import { validateJsonSchema } from '@openworkflow/schemas';
 import { OpenWorkflowError } from './errors.js';
 import type { ErrorData } from './events.js';
@@ -90,4 +90,26 @@ export function loopItems(value: JsonValue, field: string, limit: number): JsonV
     });
   }
   return value;
+}
+
+/**
+ * An action's input checked against its input schema, with the schema's defaults applied:
+ * `VALIDATION` naming the first failing field, plus `details` (e.g. the step id), otherwise.
+ * Every path that calls an action — action steps, agent tools, direct SDK invocations — uses it.
+ */
+export function checkActionInput(
+  connector: Connector,
+  action: Action,
+  input: JsonObject,
+  details: Readonly<Record<string, JsonValue>> = {},
+): JsonObject {
+  if (action.input === undefined) return input;
+  const checked = validateJsonSchema(action.input, input, { applyDefaults: true });
+  if (checked.valid) return checked.value as JsonObject;
+  const issue = checked.issues[0]!;
+  throw new OpenWorkflowError(
+    'VALIDATION',
+    `Invalid input for ${connector.name}.${action.name}: ${issue.field} ${issue.message}`,
+    { details: { field: issue.field, constraint: issue.keyword, pointer: issue.pointer, ...details } },
+  );
 }

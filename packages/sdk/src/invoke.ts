@@ -1,4 +1,5 @@
 import {
+  checkActionInput,
   type ExecutionMode,
   type HandlerContext,
   type HandlerExecutor,
@@ -7,7 +8,7 @@ import {
   type SecretAccessor,
   toOpenWorkflowError,
 } from '@openworkflow/core';
-import { type Connector, type JsonObject, type JsonValue, validateJsonSchema } from '@openworkflow/schemas';
+import type { Connector, JsonObject, JsonValue } from '@openworkflow/schemas';
 import type { SecretsRuntime } from '@openworkflow/secrets';
 
 /** Options of `openworkflow.invoke`. */
@@ -77,21 +78,11 @@ export async function invokeAction(
       details: { connector: connector.id, action: actionName },
     });
   }
-  let checked: JsonObject = input;
-  if (action.input !== undefined) {
-    const validation = validateJsonSchema(action.input, input, { applyDefaults: true });
-    if (!validation.valid) {
-      const issue = validation.issues[0]!;
-      throw masked(
-        services.secrets,
-        new OpenWorkflowError(
-          'VALIDATION',
-          `Invalid input for ${connector.name}.${action.name}: ${issue.field} ${issue.message}`,
-          { details: { field: issue.field, constraint: issue.keyword, pointer: issue.pointer } },
-        ),
-      );
-    }
-    checked = validation.value as JsonObject;
+  let checked: JsonObject;
+  try {
+    checked = checkActionInput(connector, action, input);
+  } catch (error) {
+    throw masked(services.secrets, error);
   }
   const executor = services.executors.get(action.handler.type);
   if (executor === undefined) {
