@@ -1,10 +1,15 @@
 /**
  * Per-step overhead of the engine against LangGraph.js and a bare `await` loop, in one process:
  * a chain of N no-op steps and a fan-out of N independent no-op steps, N = 100, 1 000, 10 000.
- * Prints process CPU µs per step and the ratios (after a global warm-up of every contender, the
- * median and the best of the repetitions after three more warm-up runs per size; LangGraph at
- * 10 000 steps: one warm-up, one run). The best run is the least disturbed one on a shared
- * machine; the median shows what load does. Run with `pnpm --filter @openworkflow/core bench`.
+ * Prints process CPU µs per step and the ratios.
+ *
+ * Method: every contender is first run to steady state on both shapes (a fixed CPU-time budget
+ * each, so the JIT has optimised the hot path, as in a long-running server); then each cell is
+ * measured in samples of at least `SAMPLE_STEPS` steps (several runs back to back for small N, so
+ * a sample is long enough that GC and timer noise average out instead of deciding the result).
+ * The table shows the median sample and, in brackets, the best one. LangGraph is two to three
+ * orders of magnitude slower, so it gets fewer samples (one at 10 000 steps). Run with
+ * `pnpm --filter @openworkflow/core bench`; `BENCH_WARMUP_MS` changes the warm-up budget.
  */
 import { cpus } from 'node:os';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
@@ -119,55 +124,71 @@ function langGraph(shape: Shape, n: number) {
   };
 }
 
+/** Process CPU time (user + system) in ms: other processes' load is not charged to anyone. */
+function cpuMs(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+}
+
+/** Runs `run` until it has used `budgetMs` of CPU time: the JIT reaches its steady state. */
+async function warmUp(run: () => Promise<void>, budgetMs: number): Promise<void> {
+  const start = cpuMs();
+  do await run();
+  while (cpuMs() - start < budgetMs);
+}
+
 /**
- * Median CPU time of the process (user + system, `process.cpuUsage`) per run, in ms. CPU time
- * rather than wall time because the machine is shared: other processes' load would otherwise be
- * counted against whichever contender happened to run during it.
+ * CPU ms per run: `samples` samples of `runsPerSample` back-to-back runs each (after one warm-up
+ * sample at this size); returns the median and best sample, divided by the runs in a sample.
  */
 async function measure(
   run: () => Promise<void>,
-  repetitions: number,
-  warmups = 3,
+  samples: number,
+  runsPerSample: number,
 ): Promise<{ median: number; best: number }> {
-  for (let index = 0; index < warmups; index++) await run();
-  const samples: number[] = [];
-  for (let index = 0; index < repetitions; index++) {
-    const start = process.cpuUsage();
-    await run();
-    const used = process.cpuUsage(start);
-    samples.push((used.user + used.system) / 1000);
+  for (let index = 0; index < runsPerSample; index++) await run();
+  const perRun: number[] = [];
+  for (let sample = 0; sample < samples; sample++) {
+    const start = cpuMs();
+    for (let index = 0; index < runsPerSample; index++) await run();
+    perRun.push((cpuMs() - start) / runsPerSample);
   }
-  samples.sort((a, b) => a - b);
-  return { median: samples[Math.floor(samples.length / 2)]!, best: samples[0]! };
+  perRun.sort((a, b) => a - b);
+  return { median: perRun[Math.floor(perRun.length / 2)]!, best: perRun[0]! };
 }
+
+/** Steps per engine or bare-loop sample; LangGraph samples are one run (or a few at N = 100). */
+const SAMPLE_STEPS = 20_000;
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000);
 
 const format = (value: number) =>
   value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 
 async function main(): Promise<void> {
   console.log(`node ${process.version} · ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}`);
-  console.log('CPU time per step: the median run, and (in brackets) the best run, of each contender');
+  console.log(
+    `CPU time per step after ${WARMUP_MS} ms of warm-up per contender: the median sample, and (in brackets) the best one`,
+  );
   console.log(
     'shape    N       bare µs/step    core µs/step    langgraph µs/step  core÷bare       langgraph÷core',
   );
-  // Warm every contender up on both shapes first, so the JIT's background compilation (which
-  // process CPU time counts) is not charged to whichever size happens to be measured first.
+  // Steady state first: every contender runs on both shapes until it has used the same CPU
+  // budget, so neither the JIT's tiering nor its background compilation (which process CPU time
+  // counts) is charged to whichever cell happens to be measured first.
   for (const shape of ['chain', 'fan-out'] as const) {
-    for (let round = 0; round < 5; round++) {
-      await bare(shape, 2_000);
-      await core(workflowOf(shape, 2_000));
-    }
-    const warm = langGraph(shape, 200);
-    for (let round = 0; round < 3; round++) await warm();
+    const mid = workflowOf(shape, 1_000);
+    await warmUp(() => bare(shape, 1_000), WARMUP_MS / 4);
+    await warmUp(() => core(mid), WARMUP_MS);
+    await warmUp(langGraph(shape, 100), WARMUP_MS);
   }
   const both = (median: number, best: number) => `${format(median)} [${format(best)}]`;
   for (const shape of ['chain', 'fan-out'] as const) {
     for (const n of SIZES) {
       const workflow = workflowOf(shape, n);
-      const reps = n >= 10_000 ? 3 : 9;
-      const bareMs = await measure(() => bare(shape, n), reps * 5);
-      const coreMs = await measure(() => core(workflow), reps);
-      const graphMs = await measure(langGraph(shape, n), n >= 10_000 ? 1 : 3, n >= 10_000 ? 1 : 3);
+      const runs = Math.max(1, Math.round(SAMPLE_STEPS / n));
+      const bareMs = await measure(() => bare(shape, n), 9, runs);
+      const coreMs = await measure(() => core(workflow), 9, runs);
+      const graphMs = await measure(langGraph(shape, n), n >= 10_000 ? 1 : 3, n === 100 ? 4 : 1);
       const perStep = (ms: number) => (ms * 1000) / n;
       console.log(
         [

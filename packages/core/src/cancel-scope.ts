@@ -10,8 +10,16 @@ export class CancelScope {
   #aborted = false;
   #reason: unknown;
   #controller: AbortController | undefined;
+  /** The first listener in a field, further ones in a set: an attempt scope has exactly one. */
+  #listener: (() => void) | undefined;
   #listeners: Set<() => void> | undefined;
-  #children: Set<CancelScope> | undefined;
+  /** Children as an intrusive doubly linked list: adding and dropping one allocates nothing. */
+  #firstChild: CancelScope | undefined;
+  #lastChild: CancelScope | undefined;
+  #previous: CancelScope | undefined;
+  #next: CancelScope | undefined;
+  /** In the parent's list of children (until `dispose`). */
+  #linked = false;
   readonly #parent: CancelScope | undefined;
 
   constructor(parent?: CancelScope) {
@@ -21,8 +29,13 @@ export class CancelScope {
       this.#aborted = true;
       this.#reason = parent.reason;
     } else {
-      parent.#children ??= new Set();
-      parent.#children.add(this);
+      // Appended at the end: children abort in the order they were made.
+      const last = parent.#lastChild;
+      if (last === undefined) parent.#firstChild = this;
+      else last.#next = this;
+      this.#previous = last;
+      parent.#lastChild = this;
+      this.#linked = true;
     }
   }
 
@@ -53,9 +66,11 @@ export class CancelScope {
       listener();
       return noop;
     }
-    this.#listeners ??= new Set();
-    this.#listeners.add(listener);
-    return () => this.#listeners?.delete(listener);
+    this.#add(listener);
+    return () => {
+      if (this.#listener === listener) this.#listener = undefined;
+      else this.#listeners?.delete(listener);
+    };
   }
 
   /**
@@ -67,8 +82,12 @@ export class CancelScope {
       listener();
       return;
     }
-    this.#listeners ??= new Set();
-    this.#listeners.add(listener);
+    this.#add(listener);
+  }
+
+  #add(listener: () => void): void {
+    if (this.#listener === undefined && this.#listeners === undefined) this.#listener = listener;
+    else (this.#listeners ??= new Set()).add(listener);
   }
 
   abort(reason: unknown): void {
@@ -76,15 +95,31 @@ export class CancelScope {
     this.#aborted = true;
     this.#reason = reason;
     this.#controller?.abort(reason);
-    if (this.#listeners !== undefined) for (const listener of [...this.#listeners]) listener();
+    // Registration order: the field holds the first listener.
+    const first = this.#listener;
+    const rest = this.#listeners === undefined ? undefined : [...this.#listeners];
+    this.#listener = undefined;
     this.#listeners = undefined;
-    if (this.#children !== undefined) for (const child of [...this.#children]) child.abort(reason);
+    first?.();
+    if (rest !== undefined) for (const listener of rest) listener();
+    const children: CancelScope[] = [];
+    for (let child = this.#firstChild; child !== undefined; child = child.#next) children.push(child);
+    for (const child of children) child.abort(reason);
   }
 
   /** Detaches from the parent, so finished children do not accumulate. */
   dispose(): void {
     const parent = this.#parent;
-    if (parent !== undefined) parent.#children?.delete(this);
+    if (parent !== undefined && this.#linked) {
+      if (this.#previous === undefined) parent.#firstChild = this.#next;
+      else this.#previous.#next = this.#next;
+      if (this.#next === undefined) parent.#lastChild = this.#previous;
+      else this.#next.#previous = this.#previous;
+      this.#previous = undefined;
+      this.#next = undefined;
+      this.#linked = false;
+    }
+    this.#listener = undefined;
     this.#listeners = undefined;
   }
 

@@ -356,16 +356,18 @@ export class Engine {
     }
   }
 
-  #onAppended(runId: string, _events: readonly RunEvent[]): void {
+  #onAppended(runId: string, events: readonly RunEvent[]): void {
     const waiters = this.#appendWaiters.get(runId);
     if (waiters !== undefined) {
       this.#appendWaiters.delete(runId);
       for (const wake of waiters) wake();
     }
-    // Leases are renewed as the run makes progress; no timer keeps an idle engine awake.
+    // Leases are renewed as the run makes progress. The newest event's time (an engine clock read
+    // made when it was emitted) stands for "now": no extra clock read per append.
     const services = this.#services;
     const renewedAt = this.#leaseRenewedAt.get(runId) ?? 0;
-    if (services.clock.now() - renewedAt > services.limits.leaseTtlMs / 2) {
+    const progressAt = events[events.length - 1]!.time;
+    if (progressAt - renewedAt > services.limits.leaseTtlMs / 2) {
       this.#lease(runId, false).catch(() => {});
     }
   }

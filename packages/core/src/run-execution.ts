@@ -17,7 +17,7 @@ import { OpenWorkflowError, toOpenWorkflowError } from './errors.js';
 import { EventWriter } from './event-writer.js';
 import type { ErrorData, RunEvent, RunEventType } from './events.js';
 import { eventId } from './events.js';
-import { Frame } from './frame.js';
+import { Frame, stepTable } from './frame.js';
 import type { HandlerContext, HandlerExecutor, Logger, SecretAccessor } from './handler.js';
 import type { IdGenerator, RandomSource } from './ids.js';
 import { resolveInputs } from './inputs.js';
@@ -378,7 +378,7 @@ export class RunExecution {
         error = toOpenWorkflowError(outputError, 'VALIDATION');
       }
     }
-    return this.#finish(status, error, outputs, Object.fromEntries(root.records));
+    return this.#finish(status, error, outputs, stepTable(root.records));
   }
 
   #finish(
@@ -415,7 +415,7 @@ export class RunExecution {
       runId: this.runId,
       status,
       outputs: (terminal.data.outputs as JsonObject | undefined) ?? {},
-      steps: Object.fromEntries(root.records),
+      steps: stepTable(root.records),
     };
     if (terminal.data.error !== undefined) result.error = terminal.data.error as unknown as ErrorData;
     return result;
