@@ -70,6 +70,11 @@ describe('CancelScope', () => {
     first.dispose();
     const fourth = root.child();
     root.abort('r');
-    expect([first.aborted, second.aborted, third.aborted, fourth.aborted]).toEqual([false, false, true, true]);
+    expect([first.aborted, second.aborted, third.aborted, fourth.aborted]).toEqual([
+      false,
+      false,
+      true,
+      true,
+    ]);
   });
 });

@@ -86,8 +86,12 @@ export class CancelScope {
   }
 
   #add(listener: () => void): void {
-    if (this.#listener === undefined && this.#listeners === undefined) this.#listener = listener;
-    else (this.#listeners ??= new Set()).add(listener);
+    if (this.#listener === undefined && this.#listeners === undefined) {
+      this.#listener = listener;
+      return;
+    }
+    this.#listeners ??= new Set();
+    this.#listeners.add(listener);
   }
 
   abort(reason: unknown): void {
