@@ -1,17 +1,21 @@
 /**
- * Per-step overhead of the engine against LangGraph.js and a bare `await` loop, in one process:
- * a chain of N no-op steps and a fan-out of N independent no-op steps, N = 100, 1 000, 10 000.
- * Prints process CPU µs per step and the ratios.
+ * Per-step overhead of the engine against LangGraph.js and a bare `await` loop: a chain of N no-op
+ * steps and a fan-out of N independent no-op steps, N = 100, 1 000, 10 000. Prints process CPU µs
+ * per step and the ratios.
  *
- * Method: every contender is first run to steady state on both shapes (a fixed CPU-time budget
- * each, so the JIT has optimised the hot path, as in a long-running server); then each cell is
- * measured in samples of at least `SAMPLE_STEPS` steps (several runs back to back for small N, so
- * a sample is long enough that GC and timer noise average out instead of deciding the result).
- * The table shows the median sample and, in brackets, the best one. LangGraph is two to three
- * orders of magnitude slower, so it gets fewer samples (one at 10 000 steps). Run with
+ * Method: each contender runs in its own Node process (started by this script, one after the
+ * other), so one contender's heap and JIT state — LangGraph leaves a large old generation behind —
+ * are not charged to another. In its process a contender first runs to steady state on both
+ * shapes (a fixed CPU-time budget, so the JIT has optimised the hot path, as in a long-running
+ * server); then each cell is measured in samples of at least `SAMPLE_STEPS` steps (several runs
+ * back to back for small N, so that GC and timer noise average out within a sample instead of
+ * deciding it). The table shows the median sample and, in brackets, the best one. LangGraph is two
+ * to three orders of magnitude slower, so it gets fewer samples (one at 10 000 steps). Run with
  * `pnpm --filter @openworkflow/core bench`; `BENCH_WARMUP_MS` changes the warm-up budget.
  */
+import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import {
   connectorsFrom,
@@ -164,6 +168,59 @@ const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000);
 const format = (value: number) =>
   value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 
+type Contender = 'bare' | 'core' | 'langgraph';
+type Cell = { median: number; best: number };
+/** CPU µs per step by shape and N, as a contender's process reports it. */
+type Results = Record<string, Cell>;
+
+const cellKey = (shape: Shape, n: number) => `${shape}/${n}`;
+
+/** The work of one contender's process: warm up, measure every cell, print JSON. */
+async function runContender(contender: Contender): Promise<Results> {
+  const results: Results = {};
+  const runner = (shape: Shape, n: number): (() => Promise<void>) => {
+    if (contender === 'bare') return () => bare(shape, n);
+    if (contender === 'langgraph') return langGraph(shape, n);
+    const workflow = workflowOf(shape, n);
+    return () => core(workflow);
+  };
+  for (const shape of ['chain', 'fan-out'] as const) {
+    await warmUp(runner(shape, contender === 'langgraph' ? 100 : 1_000), WARMUP_MS);
+  }
+  for (const shape of ['chain', 'fan-out'] as const) {
+    for (const n of SIZES) {
+      const cell =
+        contender === 'langgraph'
+          ? await measure(runner(shape, n), n >= 10_000 ? 1 : 3, n === 100 ? 4 : 1)
+          : await measure(runner(shape, n), 9, Math.max(1, Math.round(SAMPLE_STEPS / n)));
+      results[cellKey(shape, n)] = { median: (cell.median * 1000) / n, best: (cell.best * 1000) / n };
+    }
+  }
+  return results;
+}
+
+/** Runs one contender in a child process of this script and reads its results. */
+function inChildProcess(contender: Contender): Promise<Results> {
+  return new Promise((resolve, reject) => {
+    // LangGraph adds an abort listener per node to one signal, so Node warns about a possible
+    // listener leak on every large graph; that is LangGraph's business, not the measurement's.
+    const flags = contender === 'langgraph' ? ['--no-warnings'] : [];
+    const child = spawn(process.execPath, [...flags, fileURLToPath(import.meta.url), contender], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      output += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${contender} benchmark exited with ${code}`));
+      else resolve(JSON.parse(output) as Results);
+    });
+  });
+}
+
 async function main(): Promise<void> {
   console.log(`node ${process.version} · ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}`);
   console.log(
@@ -172,37 +229,43 @@ async function main(): Promise<void> {
   console.log(
     'shape    N       bare µs/step    core µs/step    langgraph µs/step  core÷bare       langgraph÷core',
   );
-  // Steady state first: every contender runs on both shapes until it has used the same CPU
-  // budget, so neither the JIT's tiering nor its background compilation (which process CPU time
-  // counts) is charged to whichever cell happens to be measured first.
-  for (const shape of ['chain', 'fan-out'] as const) {
-    const mid = workflowOf(shape, 1_000);
-    await warmUp(() => bare(shape, 1_000), WARMUP_MS / 4);
-    await warmUp(() => core(mid), WARMUP_MS);
-    await warmUp(langGraph(shape, 100), WARMUP_MS);
-  }
+  const started = Date.now();
+  const measured = async (contender: Contender) => {
+    process.stderr.write(`measuring ${contender}… `);
+    const results = await inChildProcess(contender);
+    process.stderr.write(`done (${Math.round((Date.now() - started) / 1000)} s)\n`);
+    return results;
+  };
+  const bareResults = await measured('bare');
+  const coreResults = await measured('core');
+  // LangGraph takes minutes: a 10 000-node graph runs for about a minute per shape.
+  const graphResults = await measured('langgraph');
   const both = (median: number, best: number) => `${format(median)} [${format(best)}]`;
   for (const shape of ['chain', 'fan-out'] as const) {
     for (const n of SIZES) {
-      const workflow = workflowOf(shape, n);
-      const runs = Math.max(1, Math.round(SAMPLE_STEPS / n));
-      const bareMs = await measure(() => bare(shape, n), 9, runs);
-      const coreMs = await measure(() => core(workflow), 9, runs);
-      const graphMs = await measure(langGraph(shape, n), n >= 10_000 ? 1 : 3, n === 100 ? 4 : 1);
-      const perStep = (ms: number) => (ms * 1000) / n;
+      const key = cellKey(shape, n);
+      const bareCell = bareResults[key]!;
+      const coreCell = coreResults[key]!;
+      const graphCell = graphResults[key]!;
       console.log(
         [
           shape.padEnd(8),
           String(n).padEnd(7),
-          both(perStep(bareMs.median), perStep(bareMs.best)).padStart(14),
-          both(perStep(coreMs.median), perStep(coreMs.best)).padStart(15),
-          both(perStep(graphMs.median), perStep(graphMs.best)).padStart(18),
-          `${format(coreMs.median / bareMs.median)}× [${format(coreMs.best / bareMs.best)}×]`.padStart(16),
-          `${format(graphMs.median / coreMs.median)}× [${format(graphMs.best / coreMs.best)}×]`.padStart(18),
+          both(bareCell.median, bareCell.best).padStart(14),
+          both(coreCell.median, coreCell.best).padStart(15),
+          both(graphCell.median, graphCell.best).padStart(18),
+          `${format(coreCell.median / bareCell.median)}× [${format(coreCell.best / bareCell.best)}×]`.padStart(
+            16,
+          ),
+          `${format(graphCell.median / coreCell.median)}× [${format(graphCell.best / coreCell.best)}×]`.padStart(
+            18,
+          ),
         ].join(' '),
       );
     }
   }
 }
 
-await main();
+const contender = process.argv[2] as Contender | undefined;
+if (contender === undefined) await main();
+else process.stdout.write(JSON.stringify(await runContender(contender)));

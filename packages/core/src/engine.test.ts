@@ -30,7 +30,44 @@ async function collect(iterable: AsyncIterable<RunEvent>): Promise<RunEvent[]> {
   return out;
 }
 
+const loadedPrototypeNames = loadTestWorkflow({
+  name: 'prototype-names',
+  steps: [
+    {
+      id: '__proto__',
+      connector: 'connector:test/svc@1.0.0',
+      action: 'echo',
+      input: { status: 'inherited?' },
+    },
+    { id: 'constructor', connector: 'connector:test/svc@1.0.0', action: 'echo', input: {} },
+    { id: 'reader', connector: 'connector:test/svc@1.0.0', action: 'echo', input: {} },
+  ],
+});
+// The loader rejects `steps.status` (no such step); a canonical model built in code reaches the
+// engine without that check, so the engine's own step table must not answer it either.
+const prototypeNames = {
+  ...loadedPrototypeNames,
+  steps: loadedPrototypeNames.steps.map((step) =>
+    step.id === 'reader' ? { ...step, input: { viaPrototype: '{{ steps.status }}' } } : step,
+  ),
+} as typeof loadedPrototypeNames;
+
 describe('Engine', () => {
+  it('keeps step ids named like prototype members as plain own entries (no step can become a prototype)', async () => {
+    const { engine, clock } = createHarness({ workflows: [prototypeNames] });
+    const run = engine.start(prototypeNames, {});
+    await clock.runUntilIdle();
+    const result = await run.result;
+    expect(result.status).toBe('success');
+    expect(Object.getPrototypeOf(result.steps)).toBeNull();
+    expect(Object.keys(result.steps)).toEqual(['__proto__', 'constructor', 'reader']);
+    expect(Object.getOwnPropertyDescriptor(result.steps, '__proto__')?.value).toMatchObject({
+      status: 'success',
+    });
+    // `steps.status` is no step: the `__proto__` step's record must not answer it through a prototype.
+    expect(result.steps.reader?.output).toEqual({});
+  });
+
   it('streams events live, resumable from a sequence, ending after the terminal event', async () => {
     const { engine, clock } = createHarness({ workflows: [two] });
     const run = engine.start(two, {});

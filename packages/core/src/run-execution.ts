@@ -173,7 +173,7 @@ export class RunExecution {
   readonly #permits: Semaphore | undefined;
   readonly #signalWaiters = new Set<SignalWaiter>();
   /** Per-run memo for step kinds (resolved connectors, actions, executors), keyed by step. */
-  readonly memo = new WeakMap<object, unknown>();
+  readonly memo = new Map<object, unknown>();
   readonly #connectors = new Map<string, Connector | undefined | Promise<Connector | undefined>>();
   readonly #interruptWaiters = new Map<string, (resolution: JsonObject) => void>();
   #secretValues: Readonly<Record<string, string>> = {};
