@@ -17,6 +17,7 @@ export interface EventDraft {
 }
 
 const RESOLVED = Promise.resolve();
+const EMPTY: readonly RunEvent[] = [];
 
 /**
  * Numbers a run's events and appends them to the store in order, batching every event emitted in
@@ -27,6 +28,8 @@ const RESOLVED = Promise.resolve();
 export class EventWriter {
   #next: number;
   #pending: RunEvent[] = [];
+  /** The batch being appended (one at a time). */
+  #inFlight: readonly RunEvent[] = EMPTY;
   #flushing: Promise<void> | undefined;
   #scheduled = false;
   #dead = false;
@@ -107,21 +110,30 @@ export class EventWriter {
     }
     const batch = this.#pending;
     this.#pending = [];
+    this.#inFlight = batch;
     this.#flushing = this.store.appendEvents(this.runId, batch, batch[0]!.sequence).then(
-      () => {
-        this.#flushing = undefined;
-        this.onAppended(batch);
-        this.#flush();
-      },
-      (error: unknown) => {
-        this.#flushing = undefined;
-        this.#dead = true;
-        this.#pending = [];
-        this.#release();
-        this.onFailure(error);
-      },
+      this.#onStored,
+      this.#onStoreFailed,
     );
   }
+
+  // Bound once per writer: an append allocates no callbacks.
+  readonly #onStored = (): void => {
+    const batch = this.#inFlight;
+    this.#inFlight = EMPTY;
+    this.#flushing = undefined;
+    this.onAppended(batch);
+    this.#flush();
+  };
+
+  readonly #onStoreFailed = (error: unknown): void => {
+    this.#inFlight = EMPTY;
+    this.#flushing = undefined;
+    this.#dead = true;
+    this.#pending = [];
+    this.#release();
+    this.onFailure(error);
+  };
 
   #release(): void {
     for (const resolve of this.#waiters.splice(0)) resolve();
