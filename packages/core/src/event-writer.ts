@@ -111,10 +111,9 @@ export class EventWriter {
     const batch = this.#pending;
     this.#pending = [];
     this.#inFlight = batch;
-    this.#flushing = this.store.appendEvents(this.runId, batch, batch[0]!.sequence).then(
-      this.#onStored,
-      this.#onStoreFailed,
-    );
+    this.#flushing = this.store
+      .appendEvents(this.runId, batch, batch[0]!.sequence)
+      .then(this.#onStored, this.#onStoreFailed);
   }
 
   // Bound once per writer: an append allocates no callbacks.
