@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock, systemClock } from './clock.js';
+import { FakeClock, MAX_TIMEOUT_MS, systemClock, wallTimer } from './clock.js';
 import { OpenWorkflowError } from './errors.js';
 
 describe('FakeClock', () => {
@@ -93,5 +93,84 @@ describe('FakeClock driven one timer at a time', () => {
     expect(fired).toEqual(['first', 'external']);
     expect(clock.nextTimer()).toBeUndefined();
     expect(clock.fireNext()).toBe(false);
+  });
+});
+
+describe('timers without promises (Clock.setTimer)', () => {
+  it('FakeClock: fires in due order with sleeps, and a cancelled timer never fires', async () => {
+    const clock = new FakeClock(0);
+    const fired: string[] = [];
+    clock.setTimer(20, () => fired.push('timer'));
+    const cancel = clock.setTimer(5, () => fired.push('cancelled'));
+    void clock.sleep(10).then(() => fired.push('sleep'));
+    cancel();
+    expect(clock.pendingTimers).toBe(2);
+    await clock.runUntilIdle();
+    expect(fired).toEqual(['sleep', 'timer']);
+    expect(clock.now()).toBe(20);
+  });
+
+  it('FakeClock: an external timer is left for the caller, like an external sleep', async () => {
+    const clock = new FakeClock(0);
+    let fired = false;
+    clock.setTimer(
+      10,
+      () => {
+        fired = true;
+      },
+      { external: true },
+    );
+    await clock.runUntilIdle({ external: false });
+    expect(fired).toBe(false);
+    expect(clock.nextTimer()).toEqual({ at: 10, external: true });
+  });
+
+  it('systemClock: fires once after the delay; cancelling first stops it', async () => {
+    let fired = 0;
+    const cancel = systemClock.setTimer!(1, () => fired++);
+    const cancelled = systemClock.setTimer!(1, () => fired++);
+    cancelled();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(fired).toBe(1);
+    cancel();
+  });
+
+  it('wallTimer splits a delay longer than setTimeout allows instead of firing after 1 ms', async () => {
+    // Node runs a `setTimeout` over 2^31-1 ms after 1 ms; with a 5 ms step size, a 40 ms timer
+    // takes the same long-delay path and must still wait for its whole delay.
+    const started = Date.now();
+    let firedAt = 0;
+    wallTimer(40, () => (firedAt = Date.now()), 5);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(firedAt).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(firedAt - started).toBeGreaterThanOrEqual(39);
+  });
+
+  it('wallTimer: a split timer can be cancelled between steps', async () => {
+    let fired = false;
+    const cancel = wallTimer(
+      30,
+      () => {
+        fired = true;
+      },
+      5,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 12));
+    cancel();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(fired).toBe(false);
+  });
+
+  it('systemClock.sleep of more than 2^31-1 ms does not end early', async () => {
+    const controller = new AbortController();
+    let ended = false;
+    const sleeping = systemClock.sleep(MAX_TIMEOUT_MS + 10_000, controller.signal).then(() => {
+      ended = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(ended).toBe(false);
+    controller.abort(new OpenWorkflowError('CANCELED', 'done'));
+    await expect(sleeping).rejects.toMatchObject({ code: 'CANCELED' });
   });
 });

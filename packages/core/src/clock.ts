@@ -24,10 +24,41 @@ export interface Clock {
    * (and then holds no timer any more).
    */
   sleep(ms: number, signal?: AbortSignal, options?: SleepOptions): Promise<void>;
+  /**
+   * Optional: calls `fire` after `ms` milliseconds unless the returned function is called first.
+   * The engine arms its time limits with it when a clock has it — no promise, `AbortSignal` or
+   * abort event per timer — and falls back to `sleep` otherwise, so a custom clock needs only
+   * `now` and `sleep`.
+   */
+  setTimer?(ms: number, fire: () => void, options?: SleepOptions): () => void;
 }
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new OpenWorkflowError('CANCELED', 'Sleep aborted');
+}
+
+/** The longest delay `setTimeout` honours; Node runs a longer one after 1 ms. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * `setTimeout` for any delay: one longer than {@link MAX_TIMEOUT_MS} (a wait of 25 days or more)
+ * is split into steps that re-check the wall clock, instead of firing after 1 ms. Returns the
+ * function that cancels it. `maxStepMs` exists for tests.
+ */
+export function wallTimer(ms: number, fire: () => void, maxStepMs = MAX_TIMEOUT_MS): () => void {
+  const delay = Math.max(0, ms);
+  if (delay <= maxStepMs) {
+    const timer = setTimeout(fire, delay);
+    return () => clearTimeout(timer);
+  }
+  const due = Date.now() + delay;
+  let timer: ReturnType<typeof setTimeout>;
+  const step = (): void => {
+    const left = due - Date.now();
+    timer = left > maxStepMs ? setTimeout(step, maxStepMs) : setTimeout(fire, Math.max(0, left));
+  };
+  step();
+  return () => clearTimeout(timer);
 }
 
 /** Wall-clock time (`Date.now`, `setTimeout`): the default outside tests. */
@@ -37,19 +68,17 @@ export const systemClock: Clock = {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise((resolve, reject) => {
       const onAbort = () => {
-        clearTimeout(timer);
+        cancel();
         reject(abortReason(signal as AbortSignal));
       };
-      const timer = setTimeout(
-        () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        Math.max(0, ms),
-      );
+      const cancel = wallTimer(ms, () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   },
+  setTimer: (ms, fire) => wallTimer(ms, fire),
 };
 
 interface FakeTimer {
@@ -113,6 +142,20 @@ export class FakeClock implements Clock {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#push(timer);
     });
+  }
+
+  setTimer(ms: number, fire: () => void, options: SleepOptions = {}): () => void {
+    const timer: FakeTimer = {
+      at: this.#now + Math.max(0, ms),
+      order: this.#order++,
+      external: options.external === true,
+      cancelled: false,
+      fire,
+    };
+    this.#push(timer);
+    return () => {
+      timer.cancelled = true;
+    };
   }
 
   /** Moves time forward by `ms`, firing due timers in order and letting their callbacks run. */

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock, SleepOptions } from './clock.js';
 import { MinHeap, timerOrder } from './min-heap.js';
 
 interface Deadline {
@@ -21,14 +21,18 @@ export class DeadlineQueue {
   readonly #heap = new MinHeap<Deadline>(timerOrder);
   #order = 0;
   #armedAt: number | undefined;
-  #armed: AbortController | undefined;
+  /** Cancels the armed clock timer. */
+  #disarm: (() => void) | undefined;
   #disposed = false;
+  readonly #options: SleepOptions;
 
   /** `external`: these deadlines end waits for something outside the run (see `SleepOptions`). */
   constructor(
     private readonly clock: Clock,
-    private readonly external = false,
-  ) {}
+    external = false,
+  ) {
+    this.#options = { external };
+  }
 
   add(at: number, fire: () => void): Deadline {
     const deadline: Deadline = { at, order: this.#order++, fire, live: true };
@@ -44,8 +48,8 @@ export class DeadlineQueue {
   /** Disarms the timer and drops every deadline. */
   dispose(): void {
     this.#disposed = true;
-    this.#armed?.abort(DISARMED);
-    this.#armed = undefined;
+    this.#disarm?.();
+    this.#disarm = undefined;
     this.#heap.clear();
   }
 
@@ -54,22 +58,30 @@ export class DeadlineQueue {
     const next = this.#peekLive();
     if (next === undefined) return;
     if (this.#armedAt !== undefined && this.#armedAt <= next.at) return;
-    this.#armed?.abort(DISARMED);
-    const controller = new AbortController();
-    this.#armed = controller;
+    this.#disarm?.();
     this.#armedAt = next.at;
-    this.clock
-      .sleep(Math.max(0, next.at - this.clock.now()), controller.signal, { external: this.external })
-      .then(
-        () => {
-          if (this.#armed !== controller) return;
-          this.#armed = undefined;
-          this.#armedAt = undefined;
-          this.#fireDue();
-        },
-        () => {},
-      );
+    const delay = Math.max(0, next.at - this.clock.now());
+    if (this.clock.setTimer !== undefined) {
+      this.#disarm = this.clock.setTimer(delay, this.#onTimer, this.#options);
+      return;
+    }
+    // A clock with `sleep` only: one `AbortController` per arming.
+    const controller = new AbortController();
+    const disarm = () => controller.abort(DISARMED);
+    this.#disarm = disarm;
+    this.clock.sleep(delay, controller.signal, this.#options).then(
+      () => {
+        if (this.#disarm === disarm) this.#onTimer();
+      },
+      () => {},
+    );
   }
+
+  readonly #onTimer = (): void => {
+    this.#disarm = undefined;
+    this.#armedAt = undefined;
+    this.#fireDue();
+  };
 
   #fireDue(): void {
     const now = this.clock.now();
