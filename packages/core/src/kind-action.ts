@@ -152,33 +152,38 @@ export const actionKind: StepKind<ActionStep> = {
       : Math.min(handler.timeoutMs, connector.runtime.timeoutMs);
   },
 
-  // Not `async`: one promise per call instead of two on the hottest path of the engine.
+  // Not `async`, and no `.then` of its own: `settle` and `fail` run in the attempt's callbacks, so
+  // the engine's hottest path makes one promise per handler call (the handler's).
   execute(exec, call) {
     const prepared = call.prepared as PreparedAction;
     if (prepared.mock !== undefined) return Promise.resolve(prepared.mock.output);
     const { connector, action, input } = prepared;
-    const failed = (thrown: unknown): never => {
-      throw failedError(thrown, prepared, connector.id, action.name);
-    };
-    const finished = (value: JsonValue | undefined): JsonValue => {
-      const output = value === undefined ? null : value;
-      if (exec.services.strictOutputs && action.output !== undefined) {
-        return validateOutput(action.output, output, `${connector.name}.${action.name} output`);
-      }
-      return output;
-    };
-    let pending: Promise<JsonValue>;
     try {
-      pending =
-        prepared.backend !== undefined
-          ? prepared.backend.execute(
-              { kind: 'action', connector, action, input },
-              exec.backendContext(call, prepared.backendName),
-            )
-          : prepared.executor!.execute({ connector, action, input, context: exec.handlerContext(call) });
+      return prepared.backend !== undefined
+        ? prepared.backend.execute(
+            { kind: 'action', connector, action, input },
+            exec.backendContext(call, prepared.backendName),
+          )
+        : prepared.executor!.execute({ connector, action, input, context: exec.handlerContext(call) });
     } catch (thrown) {
       return Promise.reject(failedError(thrown, prepared, connector.id, action.name));
     }
-    return pending.then(finished, failed);
+  },
+
+  settle(exec, call, value) {
+    const prepared = call.prepared as PreparedAction;
+    if (prepared.mock !== undefined) return value as JsonValue;
+    const output = value === undefined ? null : value;
+    const { connector, action } = prepared;
+    if (exec.services.strictOutputs && action.output !== undefined) {
+      return validateOutput(action.output, output, `${connector.name}.${action.name} output`);
+    }
+    return output;
+  },
+
+  fail(_exec, call, thrown) {
+    const prepared = call.prepared as PreparedAction;
+    // Our own errors (a synchronous throw converted in `execute`) pass through unchanged.
+    return failedError(thrown, prepared, prepared.connector.id, prepared.action.name);
   },
 };

@@ -1138,13 +1138,22 @@ export class RunExecution {
       });
       try {
         kind.execute(this, call).then(
-          (output) => {
+          (value) => {
             cleanup();
-            resolve(output);
+            if (kind.settle === undefined) {
+              resolve(value);
+              return;
+            }
+            try {
+              resolve(kind.settle(this, call, value));
+            } catch (error) {
+              reject(scope.aborted ? scope.error() : error);
+            }
           },
           (error: unknown) => {
             cleanup();
-            reject(scope.aborted ? scope.error() : error);
+            if (scope.aborted) reject(scope.error());
+            else reject(kind.fail === undefined ? error : kind.fail(this, call, error));
           },
         );
       } catch (error) {

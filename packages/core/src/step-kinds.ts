@@ -33,6 +33,13 @@ export interface StepKind<S extends Step = Step> {
   /** Time limit of one attempt, when the kind has one of its own. */
   attemptLimitMs?(exec: RunExecution, step: S, prepared: unknown): number | undefined;
   execute(exec: RunExecution, call: StepCall<S>): Promise<JsonValue>;
+  /**
+   * A leaf's output as `execute` resolved it, made final (may throw). Applied in the attempt's own
+   * callbacks, so a kind that post-processes every output needs no promise of its own.
+   */
+  settle?(exec: RunExecution, call: StepCall<S>, value: JsonValue | undefined): JsonValue;
+  /** A leaf's failure as `execute` rejected with it, made a taxonomy error. */
+  fail?(exec: RunExecution, call: StepCall<S>, thrown: unknown): unknown;
 }
 
 type KindTable = { readonly [T in Step['type']]: StepKind<Extract<Step, { type: T }>> };
