@@ -2,11 +2,20 @@
  * Overhead of observability on the engine: core's chain benchmark shape (N no-op action steps,
  * sequential) run with the engine's defaults, with observability wired but disabled, with each of
  * logging, metrics, tracing and secret redaction alone, and with everything on. Prints CPU µs per
- * step (median of interleaved rounds, `process.cpuUsage`, as the core benchmark measures) and
- * each configuration's ratio to the engine alone. Run with
- * `pnpm --filter @openworkflow/observability bench` (BENCH_ROUNDS, BENCH_STEPS to change the size).
+ * step (`process.cpuUsage`, as the core benchmark measures) and each configuration's ratio to the
+ * engine alone, then the floors of the components the projections are built on: one bare pino
+ * JSON line, one bare OpenTelemetry SDK span and one mask of a log line, in the same process.
+ *
+ * Methodology: the engine's hot path only reaches its steady state after a long JIT warm-up, so
+ * every configuration first runs interleaved with the others until it has executed
+ * `BENCH_WARMUP_STEPS` steps (default 300 000) and its last two warm-up rounds agree within 5 %;
+ * then `BENCH_ROUNDS` interleaved rounds are measured and the median (and the spread) reported.
+ * Run with `pnpm --filter @openworkflow/observability bench` (BENCH_ROUNDS, BENCH_STEPS,
+ * BENCH_WARMUP_STEPS change the size; BENCH_ONLY=<substring,…> keeps the matching configurations,
+ * for profiling with `node --cpu-prof`).
  */
 import { cpus } from 'node:os';
+import { context as contextApi, type Tracer, trace } from '@opentelemetry/api';
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
@@ -25,9 +34,14 @@ import {
 import { createObservability, type ObservabilityOptions } from '@openworkflow/observability';
 import { loadConnector, loadWorkflows, type Workflow } from '@openworkflow/schemas';
 import { createSecretsRuntime, EnvSecretsProvider } from '@openworkflow/secrets';
+import { pino } from 'pino';
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 1_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const WARMUP_STEPS = Number(process.env.BENCH_WARMUP_STEPS ?? 300_000);
+const ONLY = process.env.BENCH_ONLY?.split(',').filter((part) => part !== '');
+/** Warm-up gives up waiting for two agreeing rounds after this many extra rounds. */
+const MAX_EXTRA_WARMUP_ROUNDS = 200;
 
 const connector = loadConnector({
   connector: {
@@ -57,13 +71,19 @@ const chain: Workflow = loadWorkflows({
 const noop: HandlerExecutor = { type: 'function', execute: async () => null };
 const discard: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} };
 const sink = { write: (_line: string) => {} };
+const SECRET = 'sk-bench-0123456789';
 
 type Setup = () => EngineOptions;
 
+function secretsRuntime() {
+  const secrets = createSecretsRuntime(new EnvSecretsProvider({ env: { API_KEY: SECRET } }));
+  secrets.register('API_KEY', SECRET);
+  return secrets;
+}
+
 function observed(options: ObservabilityOptions, withSecrets = true): Setup {
   return () => {
-    const secrets = createSecretsRuntime(new EnvSecretsProvider({ env: { API_KEY: 'sk-bench-0123456789' } }));
-    secrets.register('API_KEY', 'sk-bench-0123456789');
+    const secrets = secretsRuntime();
     const observability = createObservability({ ...options, redaction: secrets.redactor });
     const redact = withSecrets
       ? observability.hook<RunEvent>(secrets.redact)
@@ -73,14 +93,15 @@ function observed(options: ObservabilityOptions, withSecrets = true): Setup {
 }
 
 /** A production-shaped provider: batch export (to nowhere), optionally sampling `ratio` of runs. */
-const tracer = (ratio = 1) =>
+const provider = (ratio = 1) =>
   new BasicTracerProvider({
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
     spanProcessors: [new BatchSpanProcessor(discard)],
-  }).getTracer('bench');
+  });
+const tracer = (ratio = 1) => provider(ratio).getTracer('bench');
 const logs = { destination: sink, level: 'info' as const };
 
-const setups: Record<string, Setup> = {
+const allSetups: Record<string, Setup> = {
   'engine alone': () => ({}),
   'observability disabled': () => {
     const observability = createObservability({ enabled: false });
@@ -99,6 +120,11 @@ const setups: Record<string, Setup> = {
     tracing: { tracer: tracer(0.1) },
   }),
 };
+const setups = Object.fromEntries(
+  Object.entries(allSetups).filter(
+    ([name]) => name === 'engine alone' || ONLY === undefined || ONLY.some((part) => name.includes(part)),
+  ),
+);
 
 /** Each configuration is built once, like an application builds it once per process. */
 const built = new Map<Setup, EngineOptions>();
@@ -122,26 +148,128 @@ async function runOnce(setup: Setup): Promise<number> {
   return (used.user + used.system) / 1000;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const sorted = (values: readonly number[]) => [...values].sort((a, b) => a - b);
+const median = (values: readonly number[]) => sorted(values)[Math.floor(values.length / 2)]!;
+const quantile = (values: readonly number[], q: number) =>
+  sorted(values)[Math.min(values.length - 1, Math.floor(values.length * q))]!;
+
+/** Interleaved warm-up: every configuration runs WARMUP_STEPS steps and until two rounds agree. */
+async function warmUp(): Promise<void> {
+  const last = new Map<string, number>();
+  const settled = new Set<string>();
+  const minimumRounds = Math.max(2, Math.ceil(WARMUP_STEPS / STEPS));
+  for (let round = 0; settled.size < Object.keys(setups).length; round++) {
+    for (const [name, setup] of Object.entries(setups)) {
+      if (settled.has(name)) continue;
+      const ms = await runOnce(setup);
+      const previous = last.get(name);
+      last.set(name, ms);
+      const agrees = previous !== undefined && Math.abs(ms - previous) <= 0.05 * Math.min(ms, previous);
+      if (round >= minimumRounds && (agrees || round >= minimumRounds + MAX_EXTRA_WARMUP_ROUNDS)) {
+        settled.add(name);
+      }
+    }
+  }
+}
+
+/** CPU µs per call of `body`, median of interleaved-free repetitions after a warm-up. */
+function perCall(body: (index: number) => void, calls = 20_000, repetitions = 15): number {
+  for (let index = 0; index < calls * 20; index++) body(index);
+  const samples: number[] = [];
+  for (let repetition = 0; repetition < repetitions; repetition++) {
+    const start = process.cpuUsage();
+    for (let index = 0; index < calls; index++) body(index);
+    const used = process.cpuUsage(start);
+    samples.push((used.user + used.system) / calls);
+  }
+  return median(samples);
+}
+
+/** What a step's projections cost at the bottom: the libraries alone, same shapes as the projections. */
+function floors(): Record<string, number> {
+  const now = Date.now();
+  const fields = {
+    event: 'step.completed',
+    run_id: '0193a5b2-4c1d-7e8f-9a0b-1c2d3e4f5a6b',
+    sequence: 17,
+    correlation_id: '0193a5b2-4c1d-7e8f-9a0b-1c2d3e4f5a6c',
+    causation_id: '0193a5b2-4c1d-7e8f-9a0b-1c2d3e4f5a6b:16',
+    request_id: '0193a5b2-4c1d-7e8f-9a0b-1c2d3e4f5a6d',
+    step_id: 's8',
+    attempt: 1,
+    kind: 'action',
+    duration_ms: 0,
+    attempts: 1,
+    trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+    span_id: '00f067aa0ba902b7',
+  };
+  const bare = pino(
+    {
+      level: 'info',
+      base: null,
+      messageKey: 'msg',
+      timestamp: () => `,"time":"${new Date(now).toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    { write: sink.write },
+  );
+  let line = '';
+  const capture = pino({ base: null, messageKey: 'msg' }, { write: (text: string) => (line = text) });
+  capture.info(fields, 'step completed');
+
+  const floorTracer: Tracer = provider().getTracer('bench');
+  const parent = floorTracer.startSpan('workflow.run chain');
+  const parentContext = trace.setSpan(contextApi.active(), parent);
+  const attributes = {
+    'run.id': fields.run_id,
+    'step.id': 's8',
+    'step.path': 's8',
+    'step.type': 'action',
+    'step.category': 'action',
+    'step.attempt': 1,
+  };
+  const end = { 'step.status': 'success', 'step.attempts': 1, 'step.duration_ms': 0 };
+  const redactor = secretsRuntime().redactor;
+
+  return {
+    'pino: one JSON line of the step fields (13 fields)': perCall(() => bare.info(fields, 'step completed')),
+    'OTel SDK: startSpan with 6 attributes, setAttributes(3), end': perCall(() => {
+      const span = floorTracer.startSpan('step s8', { startTime: now, attributes }, parentContext);
+      span.setAttributes(end);
+      span.end(now);
+    }),
+    'OTel SDK: startSpan + end, no attributes': perCall(() => {
+      floorTracer.startSpan('step s8', { startTime: now }, parentContext).end(now);
+    }),
+    [`secrets: mask one ${line.length}-character log line (no secret in it)`]: perCall(() =>
+      redactor.text(line),
+    ),
+  };
+}
 
 async function main(): Promise<void> {
   console.log(
-    `node ${process.version} · ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length} · chain of ${STEPS} steps · ${ROUNDS} rounds`,
+    `node ${process.version} · ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length} · chain of ${STEPS} steps · ` +
+      `${ROUNDS} rounds after ≥ ${WARMUP_STEPS} warm-up steps per configuration`,
   );
+  await warmUp();
   const samples = new Map<string, number[]>(Object.keys(setups).map((name) => [name, []]));
-  for (let round = -3; round < ROUNDS; round++) {
-    for (const [name, setup] of Object.entries(setups)) {
-      const ms = await runOnce(setup);
-      if (round >= 0) samples.get(name)!.push(ms);
-    }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, setup] of Object.entries(setups)) samples.get(name)!.push(await runOnce(setup));
   }
   const baseline = median(samples.get('engine alone')!);
-  console.log('configuration                              CPU µs/step   ÷ engine alone');
+  const perStep = (ms: number) => ((ms * 1000) / STEPS).toFixed(2);
+  console.log('configuration                              CPU µs/step (p25–p75)   ÷ engine alone');
   for (const [name, values] of samples) {
     const ms = median(values);
+    const spread = `(${perStep(quantile(values, 0.25))}–${perStep(quantile(values, 0.75))})`;
     console.log(
-      `${name.padEnd(42)} ${((ms * 1000) / STEPS).toFixed(2).padStart(11)}   ${(ms / baseline).toFixed(3).padStart(12)}×`,
+      `${name.padEnd(42)} ${perStep(ms).padStart(6)} ${spread.padStart(15)}   ${(ms / baseline).toFixed(3).padStart(12)}×`,
     );
+  }
+  console.log('floor (same process, after warm-up)                            CPU µs/call');
+  for (const [name, micros] of Object.entries(floors())) {
+    console.log(`${name.padEnd(62)} ${micros.toFixed(2).padStart(11)}`);
   }
 }
 

@@ -8,13 +8,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { MAX_ERROR_MESSAGE_LENGTH, MAX_TRACKED_RUNS } from './limits.js';
-import {
-  type EventError,
-  eventError,
-  eventId,
-  type ObservedEvent,
-  type Redaction,
-} from './observed-event.js';
+import { type EventError, eventError, type ObservedEvent, type Redaction } from './observed-event.js';
 
 export interface EventTracerOptions {
   /** Default: `trace.getTracer('@openworkflow/observability')` (the global provider; no-op if none). */
@@ -36,13 +30,16 @@ export interface EventTracer {
   /** W3C `traceparent` (and `tracestate`) of the step instance a handler runs in. */
   traceHeaders(context: TraceHeaderContext): Record<string, string>;
   /** Trace and span id of the span an event belongs to (for log correlation). */
-  spanIds(event: ObservedEvent): { traceId: string; spanId: string } | undefined;
+  spanIds(event: ObservedEvent): { readonly traceId: string; readonly spanId: string } | undefined;
 }
 
 interface StepSpan {
   readonly span: Span;
-  /** Ids of this instance's `step.started` events, forgotten when it ends (no child starts later). */
-  readonly started: string[];
+  /**
+   * Sequence numbers of this instance's `step.started` events (one per attempt that restarted it),
+   * forgotten when it ends: no child starts later.
+   */
+  started: number | number[];
   readonly kind: string;
   /** The aggregate of a step-level `for_each` (its iterations are instances of their own). */
   readonly loop: boolean;
@@ -54,10 +51,15 @@ interface RunSpans {
   readonly recording: boolean;
   readonly context: Context;
   readonly steps: Map<string, StepSpan>;
-  /** `step.started` event id → span, to find a child's parent through `causation_id`. */
-  readonly byEvent: Map<string, Span>;
-  /** The step span ended last, so a log line of its terminal event can still name it. */
-  lastEnded?: { readonly path: string; readonly span: Span };
+  /**
+   * `step.started` (and run start/resume) event → span, keyed by the event's sequence number, to
+   * find a child's parent through `causation_id` (`<runId>:<sequence>`). Numbers, not the id
+   * strings: each id would be a new string to build and hash per step.
+   */
+  readonly byEvent: Map<number, Span>;
+  /** Path and span of the step span ended last, so a log line of its terminal event can name it. */
+  lastEndedPath: string | undefined;
+  lastEndedSpan: Span | undefined;
 }
 
 const LOGIC_TYPES = new Set([
@@ -108,6 +110,8 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
       context: trace.setSpan(contextApi.active(), span),
       steps: new Map(),
       byEvent: new Map(),
+      lastEndedPath: undefined,
+      lastEndedSpan: undefined,
     };
     runs.set(event.runId, run);
     return run;
@@ -120,8 +124,7 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
   const contexts = new WeakMap<Span, Context>();
   const parentContext = (run: RunSpans, event: ObservedEvent): Context => {
     const parent =
-      (event.causation_id === null ? undefined : run.byEvent.get(event.causation_id)) ??
-      enclosingSpan(run, event.path ?? '');
+      run.byEvent.get(causeSequence(event.runId, event.causation_id)) ?? enclosingSpan(run, event.path ?? '');
     if (parent === undefined || parent === run.span) return run.context;
     let context = contexts.get(parent);
     if (context === undefined) {
@@ -144,7 +147,7 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
       'step.attempt': event.attempt ?? 1,
     };
     const span = tracer.startSpan(`step ${id}`, { startTime, attributes }, parentContext(run, event));
-    const step: StepSpan = { span, started: [], kind, loop: event.data.loop === true };
+    const step: StepSpan = { span, started: -1, kind, loop: event.data.loop === true };
     run.steps.set(path, step);
     return step;
   };
@@ -179,8 +182,10 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
       fail(span, eventError(event), event.time);
     span.end(event.time);
     run.steps.delete(path);
-    for (const id of step.started) run.byEvent.delete(id);
-    run.lastEnded = { path, span };
+    if (typeof step.started === 'number') run.byEvent.delete(step.started);
+    else for (const sequence of step.started) run.byEvent.delete(sequence);
+    run.lastEndedPath = path;
+    run.lastEndedSpan = span;
   };
 
   const endRun = (event: ObservedEvent, status: string) => {
@@ -203,12 +208,12 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
           const attributes: Attributes = { 'workflow.name': mask(name), 'run.id': event.runId };
           if (typeof workflow.version === 'string') attributes['workflow.version'] = mask(workflow.version);
           const run = openRun(event, `workflow.run ${name}`, attributes);
-          run.byEvent.set(eventId(event), run.span);
+          run.byEvent.set(event.sequence, run.span);
           return;
         }
         case 'run.resumed': {
           const run = runOf(event);
-          run.byEvent.set(eventId(event), run.span);
+          run.byEvent.set(event.sequence, run.span);
           run.span.addEvent('run.resumed', {}, event.time);
           return;
         }
@@ -231,9 +236,10 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
           const open = run.steps.get(path);
           const step = open ?? startStep(run, event, event.time);
           if (open !== undefined) step.span.setAttribute('step.attempt', event.attempt ?? 1);
-          const id = eventId(event);
-          step.started.push(id);
-          run.byEvent.set(id, step.span);
+          if (step.started === -1) step.started = event.sequence;
+          else if (typeof step.started === 'number') step.started = [step.started, event.sequence];
+          else step.started.push(event.sequence);
+          run.byEvent.set(event.sequence, step.span);
           return;
         }
         case 'step.retrying': {
@@ -307,14 +313,31 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
       } else if (event.path !== undefined) {
         span =
           run.steps.get(event.path)?.span ??
-          (run.lastEnded?.path === event.path ? run.lastEnded.span : undefined);
+          (run.lastEndedPath === event.path ? run.lastEndedSpan : undefined);
       }
       span ??= run?.span;
-      if (span === undefined) return undefined;
-      const { traceId, spanId } = span.spanContext();
-      return { traceId, spanId };
+      // The span context itself carries `traceId` and `spanId`: nothing to copy.
+      return span?.spanContext();
     },
   };
+}
+
+/**
+ * The sequence number of the event a `causation_id` names when it is an event of run `runId`
+ * (`<runId>:<sequence>`, see `eventId`), else -1.
+ */
+function causeSequence(runId: string, causation: string | null): number {
+  if (
+    causation === null ||
+    causation.length <= runId.length + 1 ||
+    causation.charCodeAt(runId.length) !== 58 /* : */ ||
+    !causation.startsWith(runId)
+  ) {
+    return -1;
+  }
+  const digits = causation.slice(runId.length + 1);
+  const sequence = Number(digits);
+  return Number.isSafeInteger(sequence) && String(sequence) === digits ? sequence : -1;
 }
 
 /** Ends every open span of a run (at its end or suspension). */
