@@ -108,6 +108,8 @@ const allSetups: Record<string, Setup> = {
     const redact = observability.hook<RunEvent>(undefined);
     return { logger: observability.logger, ...(redact === undefined ? {} : { redact }) };
   },
+  // The engine's own share of observation: events pass through a hook that does nothing.
+  'engine + pass-through event hook': () => ({ redact: (event: RunEvent) => event }),
   'secret redaction only': observed({ logs: false }),
   'logs (info) only': observed({ logs }, false),
   'metrics only': observed({ logs: false, metrics: {} }, false),

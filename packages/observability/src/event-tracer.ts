@@ -62,6 +62,14 @@ interface RunSpans {
   lastEndedSpan: Span | undefined;
 }
 
+/** `step.status` of a step span by its terminal event. */
+const STEP_STATUS: Readonly<Record<string, string>> = {
+  'step.completed': 'success',
+  'step.failed': 'failed',
+  'step.skipped': 'skipped',
+  'step.canceled': 'canceled',
+};
+
 const LOGIC_TYPES = new Set([
   'if',
   'switch',
@@ -170,8 +178,7 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
     // A terminal event without an open span (skipped, or ending after a resume): a span of its own.
     const step = run.steps.get(path) ?? startStep(run, event, startedAt);
     const { span } = step;
-    const status = event.type.slice('step.'.length);
-    const attributes: Attributes = { 'step.status': status === 'completed' ? 'success' : status };
+    const attributes: Attributes = { 'step.status': STEP_STATUS[event.type] ?? event.type.slice(5) };
     if (typeof event.data.attempts === 'number') attributes['step.attempts'] = event.data.attempts;
     if (typeof event.data.durationMs === 'number') attributes['step.duration_ms'] = event.data.durationMs;
     if (event.data.continued === true) attributes['step.continued'] = true;
@@ -322,6 +329,9 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
   };
 }
 
+/** Past this, another digit could leave the safe integers: not a sequence number of ours. */
+const MAX_SEQUENCE = (Number.MAX_SAFE_INTEGER - 9) / 10;
+
 /**
  * The sequence number of the event a `causation_id` names when it is an event of run `runId`
  * (`<runId>:<sequence>`, see `eventId`), else -1.
@@ -335,9 +345,15 @@ function causeSequence(runId: string, causation: string | null): number {
   ) {
     return -1;
   }
-  const digits = causation.slice(runId.length + 1);
-  const sequence = Number(digits);
-  return Number.isSafeInteger(sequence) && String(sequence) === digits ? sequence : -1;
+  // Decimal digits parsed in place (no substring per step), as `eventId` writes them: no leading 0.
+  if (causation.charCodeAt(runId.length + 1) === 48 && causation.length > runId.length + 2) return -1;
+  let sequence = 0;
+  for (let index = runId.length + 1; index < causation.length; index++) {
+    const digit = causation.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9 || sequence > MAX_SEQUENCE) return -1;
+    sequence = sequence * 10 + digit;
+  }
+  return sequence;
 }
 
 /** Ends every open span of a run (at its end or suspension). */

@@ -30,6 +30,8 @@ export class SecretMasker {
   /** One alternation of every form: a native-speed "is any secret here at all?" test. */
   #prefilter: RegExp | null | undefined;
   #maxPatternLength = 0;
+  /** Length of the shortest form: a shorter text cannot contain any (ids, kinds, short names). */
+  #minPatternLength = Number.POSITIVE_INFINITY;
   #generation = 0;
 
   /**
@@ -62,6 +64,7 @@ export class SecretMasker {
       this.#patterns.push(variant);
       this.#patternNames.push(name);
       if (variant.length > this.#maxPatternLength) this.#maxPatternLength = variant.length;
+      if (variant.length < this.#minPatternLength) this.#minPatternLength = variant.length;
     }
     this.#matcher = undefined;
     this.#prefilter = undefined;
@@ -88,7 +91,7 @@ export class SecretMasker {
 
   /** `text` with every secret form replaced by `[REDACTED:<name>]`. Idempotent. */
   mask(text: string): string {
-    if (this.#values.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
+    if (text.length < this.#minPatternLength) return text;
     const spans = this.#spans(text);
     return spans === undefined ? text : this.#replace(text, spans, text.length);
   }
