@@ -1,4 +1,5 @@
 import type { Logger } from '@openworkflow/core';
+import { jsonString, jsonValue } from './json-text.js';
 import { MAX_ERROR_MESSAGE_LENGTH } from './limits.js';
 import { type LineLevel, lineWriterOf } from './logger.js';
 import { type EventObserver, eventError, type ObservedEvent } from './observed-event.js';
@@ -53,6 +54,8 @@ export interface EventLogOptions {
 /** Where the fields of one line go, in order. */
 interface FieldSink {
   set(name: string, value: unknown): void;
+  /** A string field whose value repeats from line to line (run ids, event types, step kinds). */
+  setRepeated(name: string, value: string): void;
 }
 
 /** Fields as an object, for any `Logger`. */
@@ -62,43 +65,42 @@ class RecordFields implements FieldSink {
   set(name: string, value: unknown): void {
     this.record[name] = value;
   }
+
+  setRepeated(name: string, value: string): void {
+    this.record[name] = value;
+  }
 }
+
+/** Repeated values whose JSON a {@link JsonFields} remembers: a run's ids, its event types and kinds. */
+const REMEMBERED_VALUES = 8;
 
 /** Fields as JSON object members (`,"name":value`), for a logger's {@link LineWriter}. */
 class JsonFields implements FieldSink {
   text = '';
+  readonly #values: string[] = new Array<string>(REMEMBERED_VALUES).fill('');
+  readonly #json: string[] = new Array<string>(REMEMBERED_VALUES).fill('""');
+  #next = 0;
 
+  // Names are this module's own identifiers: nothing in them needs escaping.
   set(name: string, value: unknown): void {
     const json = jsonValue(value);
-    // Names are this module's own identifiers: nothing in them needs escaping.
     if (json !== undefined) this.text += `,"${name}":${json}`;
   }
-}
 
-/** Printable ASCII without `"` and `\\`: the same characters inside JSON quotes. */
-const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+  setRepeated(name: string, value: string): void {
+    this.text += `,"${name}":${this.#remembered(value)}`;
+  }
 
-/**
- * `value` as JSON text, as pino writes a field: `undefined` leaves the field out, non-finite
- * numbers are `null`.
- */
-function jsonValue(value: unknown): string | undefined {
-  switch (typeof value) {
-    case 'string':
-      // Ids and names are plain ASCII: quoting them needs no escaping (twice as fast).
-      return PLAIN_JSON_STRING.test(value) ? `"${value}"` : JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'undefined':
-      return undefined;
-    default:
-      try {
-        return JSON.stringify(value) ?? 'null';
-      } catch {
-        return '"[unserializable]"';
-      }
+  /** The JSON of a repeated value: compared by identity first, quoted once while it repeats. */
+  #remembered(value: string): string {
+    for (let index = 0; index < REMEMBERED_VALUES; index++) {
+      if (this.#values[index] === value) return this.#json[index]!;
+    }
+    const json = jsonString(value);
+    this.#values[this.#next] = value;
+    this.#json[this.#next] = json;
+    this.#next = (this.#next + 1) % REMEMBERED_VALUES;
+    return json;
   }
 }
 
@@ -143,17 +145,17 @@ export function createEventLog(logger: Logger, options: EventLogOptions = {}): E
 
 /** The fields of an event's line, in the order they are written. */
 function describeEvent(event: ObservedEvent, traceOf: TraceLookup | undefined, fields: FieldSink): void {
-  fields.set('event', event.type);
-  fields.set('run_id', event.runId);
+  fields.setRepeated('event', event.type);
+  fields.setRepeated('run_id', event.runId);
   fields.set('sequence', event.sequence);
-  fields.set('correlation_id', event.correlation_id);
+  fields.setRepeated('correlation_id', event.correlation_id);
   fields.set('causation_id', event.causation_id);
-  fields.set('request_id', event.request_id);
+  fields.setRepeated('request_id', event.request_id);
   if (event.stepId !== undefined) fields.set('step_id', event.stepId);
   if (event.path !== undefined && event.path !== event.stepId) fields.set('path', event.path);
   if (event.attempt !== undefined) fields.set('attempt', event.attempt);
   const data = event.data;
-  if (typeof data.kind === 'string') fields.set('kind', data.kind);
+  if (typeof data.kind === 'string') fields.setRepeated('kind', data.kind);
   if (typeof data.durationMs === 'number') fields.set('duration_ms', data.durationMs);
   if (typeof data.attempts === 'number') fields.set('attempts', data.attempts);
   switch (event.type) {

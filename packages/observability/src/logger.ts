@@ -1,5 +1,6 @@
 import type { Logger } from '@openworkflow/core';
 import { type DestinationStream, type Logger as PinoInstance, pino, symbols } from 'pino';
+import { jsonString } from './json-text.js';
 import type { Redaction } from './observed-event.js';
 
 /** Spec §16.5 `log_format`. */
@@ -91,7 +92,8 @@ export interface LineWriter {
   isLevelEnabled(level: LineLevel): boolean;
   /**
    * Writes `{"level":…,"time":…,<bound fields>,<members>,"msg":<message>}`; `members` is JSON
-   * object members, each preceded by a comma (`,"run_id":"r1","attempt":1`).
+   * object members, each preceded by a comma (`,"run_id":"r1","attempt":1`). The caller checks
+   * {@link isLevelEnabled} first (and builds nothing when it is false).
    */
   write(level: LineLevel, message: string, members: string): void;
 }
@@ -144,9 +146,8 @@ class PinoLogger implements Logger, LineWriter {
   }
 
   write(level: LineLevel, message: string, members: string): void {
-    if (!this.#pino.isLevelEnabled(level)) return;
     this.#output.destination.write(
-      `{"level":"${level}"${this.#output.timestamp()}${this.#bindings}${members},"msg":${JSON.stringify(message)}}\n`,
+      `{"level":"${level}"${this.#output.timestamp()}${this.#bindings}${members},"msg":${jsonString(message)}}\n`,
     );
   }
 

@@ -114,7 +114,9 @@ describe('createWorkflowMetrics, read back with a Prometheus text-format parser'
     const { samples } = parseExposition(await metrics.exposition());
     const labels = { workflow: 'resettable', kind: 'action' };
     expect(sampleValue(samples, 'openworkflow_steps_started_total', labels)).toBe(1);
-    expect(sampleValue(samples, 'openworkflow_steps_finished_total', { ...labels, status: 'success' })).toBe(1);
+    expect(sampleValue(samples, 'openworkflow_steps_finished_total', { ...labels, status: 'success' })).toBe(
+      1,
+    );
     expect(
       sampleValue(samples, 'openworkflow_step_duration_seconds_sum', { ...labels, status: 'success' }),
     ).toBeCloseTo(0.002, 6);
