@@ -60,6 +60,12 @@ interface RunSpans {
   /** Path and span of the step span ended last, so a log line of its terminal event can name it. */
   lastEndedPath: string | undefined;
   lastEndedSpan: Span | undefined;
+  /**
+   * The causation id read last and its sequence number: siblings share their parent's id (the
+   * same string), so a chain of steps parses it once.
+   */
+  lastCause: string | null;
+  lastCauseSequence: number;
 }
 
 /** `step.status` of a step span by its terminal event. */
@@ -120,6 +126,8 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
       byEvent: new Map(),
       lastEndedPath: undefined,
       lastEndedSpan: undefined,
+      lastCause: null,
+      lastCauseSequence: -1,
     };
     runs.set(event.runId, run);
     return run;
@@ -131,8 +139,7 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
   // Contexts carrying each open composite span, made once per parent rather than once per child.
   const contexts = new WeakMap<Span, Context>();
   const parentContext = (run: RunSpans, event: ObservedEvent): Context => {
-    const parent =
-      run.byEvent.get(causeSequence(event.runId, event.causation_id)) ?? enclosingSpan(run, event.path ?? '');
+    const parent = run.byEvent.get(causeOf(run, event)) ?? enclosingSpan(run, event.path ?? '');
     if (parent === undefined || parent === run.span) return run.context;
     let context = contexts.get(parent);
     if (context === undefined) {
@@ -209,6 +216,28 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
   return {
     observe(event) {
       switch (event.type) {
+        // Step events first: they are the most frequent.
+        case 'step.started': {
+          const run = runOf(event);
+          if (!run.recording) return;
+          const path = event.path ?? event.stepId ?? '';
+          const open = run.steps.get(path);
+          const step = open ?? startStep(run, event, event.time);
+          if (open !== undefined) step.span.setAttribute('step.attempt', event.attempt ?? 1);
+          if (step.started === -1) step.started = event.sequence;
+          else if (typeof step.started === 'number') step.started = [step.started, event.sequence];
+          else step.started.push(event.sequence);
+          run.byEvent.set(event.sequence, step.span);
+          return;
+        }
+        case 'step.completed':
+        case 'step.failed':
+        case 'step.skipped':
+        case 'step.canceled': {
+          const run = runOf(event);
+          if (run.recording) endStep(run, event);
+          return;
+        }
         case 'run.started': {
           const workflow = (event.data.workflow ?? {}) as { name?: unknown; version?: unknown };
           const name = typeof workflow.name === 'string' ? workflow.name : 'workflow';
@@ -236,19 +265,6 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
         case 'run.canceled':
           endRun(event, 'canceled');
           return;
-        case 'step.started': {
-          const run = runOf(event);
-          if (!run.recording) return;
-          const path = event.path ?? event.stepId ?? '';
-          const open = run.steps.get(path);
-          const step = open ?? startStep(run, event, event.time);
-          if (open !== undefined) step.span.setAttribute('step.attempt', event.attempt ?? 1);
-          if (step.started === -1) step.started = event.sequence;
-          else if (typeof step.started === 'number') step.started = [step.started, event.sequence];
-          else step.started.push(event.sequence);
-          run.byEvent.set(event.sequence, step.span);
-          return;
-        }
         case 'step.retrying': {
           const span = runOf(event).steps.get(event.path ?? event.stepId ?? '')?.span;
           const error = eventError(event);
@@ -269,14 +285,6 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
             .steps.get(event.path ?? event.stepId ?? '')
             ?.span.addEvent('step.waiting', {}, event.time);
           return;
-        case 'step.completed':
-        case 'step.failed':
-        case 'step.skipped':
-        case 'step.canceled': {
-          const run = runOf(event);
-          if (run.recording) endStep(run, event);
-          return;
-        }
         case 'signal.received':
           runOf(event).span.addEvent(
             'signal.received',
@@ -327,6 +335,15 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
       return span?.spanContext();
     },
   };
+}
+
+/** The sequence number of the event that caused `event` in its run (or -1), parsed once per cause. */
+function causeOf(run: RunSpans, event: ObservedEvent): number {
+  if (event.causation_id !== run.lastCause) {
+    run.lastCause = event.causation_id;
+    run.lastCauseSequence = causeSequence(event.runId, event.causation_id);
+  }
+  return run.lastCauseSequence;
 }
 
 /** Past this, another digit could leave the safe integers: not a sequence number of ours. */
