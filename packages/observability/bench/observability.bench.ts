@@ -9,7 +9,9 @@
  * Methodology: the engine's hot path only reaches its steady state after a long JIT warm-up, so
  * every configuration first runs interleaved with the others until it has executed
  * `BENCH_WARMUP_STEPS` steps (default 300 000) and its last two warm-up rounds agree within 5 %;
- * then `BENCH_ROUNDS` interleaved rounds are measured and the median (and the spread) reported.
+ * then `BENCH_ROUNDS` (default 25) interleaved rounds are measured; each configuration's ratio is
+ * the median of its per-round ratios to the engine alone in the same round (load that drifts
+ * between rounds cancels out), with the interquartile spread.
  * Run with `pnpm --filter @openworkflow/observability bench` (BENCH_ROUNDS, BENCH_STEPS,
  * BENCH_WARMUP_STEPS change the size; BENCH_ONLY=<substring,…> keeps the matching configurations,
  * for profiling with `node --cpu-prof`).
@@ -37,7 +39,7 @@ import { createSecretsRuntime, EnvSecretsProvider } from '@openworkflow/secrets'
 import { pino } from 'pino';
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 1_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
 const WARMUP_STEPS = Number(process.env.BENCH_WARMUP_STEPS ?? 300_000);
 const ONLY = process.env.BENCH_ONLY?.split(',').filter((part) => part !== '');
 /** Warm-up gives up waiting for two agreeing rounds after this many extra rounds. */
@@ -288,14 +290,18 @@ async function main(): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, setup] of Object.entries(setups)) samples.get(name)!.push(await runOnce(setup));
   }
-  const baseline = median(samples.get('engine alone')!);
+  const baseline = samples.get('engine alone')!;
   const perStep = (ms: number) => ((ms * 1000) / STEPS).toFixed(2);
-  console.log('configuration                              CPU µs/step (p25–p75)   ÷ engine alone');
+  console.log('configuration                              CPU µs/step (p25–p75)   ÷ engine alone (p25–p75)');
   for (const [name, values] of samples) {
-    const ms = median(values);
     const spread = `(${perStep(quantile(values, 0.25))}–${perStep(quantile(values, 0.75))})`;
+    // Paired: each round's time over the engine's time in the same round, so load that drifts
+    // between rounds cancels out; then the median of those ratios.
+    const ratios = values.map((ms, round) => ms / baseline[round]!);
+    const ratioSpread = `(${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})`;
     console.log(
-      `${name.padEnd(42)} ${perStep(ms).padStart(6)} ${spread.padStart(15)}   ${(ms / baseline).toFixed(3).padStart(12)}×`,
+      `${name.padEnd(42)} ${perStep(median(values)).padStart(6)} ${spread.padStart(15)}   ` +
+        `${median(ratios).toFixed(3).padStart(6)}× ${ratioSpread.padStart(11)}`,
     );
   }
   console.log('floor (same process, after warm-up)                            CPU µs/call');
