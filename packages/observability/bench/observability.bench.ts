@@ -9,7 +9,8 @@
  * Methodology: the engine's hot path only reaches its steady state after a long JIT warm-up, so
  * every configuration first runs interleaved with the others until it has executed
  * `BENCH_WARMUP_STEPS` steps (default 300 000) and its last two warm-up rounds agree within 5 %;
- * then `BENCH_ROUNDS` (default 25) interleaved rounds are measured; each configuration's ratio is
+ * then `BENCH_ROUNDS` (default 15) interleaved rounds of `BENCH_RUNS_PER_ROUND` (default 10) runs
+ * per configuration are measured; each configuration's ratio is
  * the median of its per-round ratios to the engine alone in the same round (load that drifts
  * between rounds cancels out), with the interquartile spread.
  * Run with `pnpm --filter @openworkflow/observability bench` (BENCH_ROUNDS, BENCH_STEPS,
@@ -39,7 +40,9 @@ import { createSecretsRuntime, EnvSecretsProvider } from '@openworkflow/secrets'
 import { pino } from 'pino';
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 1_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+/** Runs of the chain per configuration and round: one run (a few ms) is at the mercy of one pause. */
+const RUNS_PER_ROUND = Number(process.env.BENCH_RUNS_PER_ROUND ?? 10);
 const WARMUP_STEPS = Number(process.env.BENCH_WARMUP_STEPS ?? 300_000);
 const ONLY = process.env.BENCH_ONLY?.split(',').filter((part) => part !== '');
 /** Warm-up gives up waiting for two agreeing rounds after this many extra rounds. */
@@ -283,12 +286,16 @@ async function floors(): Promise<Record<string, number>> {
 async function main(): Promise<void> {
   console.log(
     `node ${process.version} · ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length} · chain of ${STEPS} steps · ` +
-      `${ROUNDS} rounds after ≥ ${WARMUP_STEPS} warm-up steps per configuration`,
+      `${ROUNDS} rounds of ${RUNS_PER_ROUND} runs after ≥ ${WARMUP_STEPS} warm-up steps per configuration`,
   );
   await warmUp();
   const samples = new Map<string, number[]>(Object.keys(setups).map((name) => [name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, setup] of Object.entries(setups)) samples.get(name)!.push(await runOnce(setup));
+    for (const [name, setup] of Object.entries(setups)) {
+      let ms = 0;
+      for (let run = 0; run < RUNS_PER_ROUND; run++) ms += await runOnce(setup);
+      samples.get(name)!.push(ms / RUNS_PER_ROUND);
+    }
   }
   const baseline = samples.get('engine alone')!;
   const perStep = (ms: number) => ((ms * 1000) / STEPS).toFixed(2);
