@@ -351,7 +351,7 @@ const MAX_SEQUENCE = (Number.MAX_SAFE_INTEGER - 9) / 10;
 
 /**
  * The sequence number of the event a `causation_id` names when it is an event of run `runId`
- * (`<runId>:<sequence>`, see `eventId`), else -1.
+ * (`<runId>:<sequence>`, core's `eventId`), else -1.
  */
 function causeSequence(runId: string, causation: string | null): number {
   if (

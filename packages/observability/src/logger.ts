@@ -28,9 +28,10 @@ export interface LoggerOptions {
    */
   readonly redaction?: Redaction;
   /**
-   * Redact fields as values before serialising (default true). The event log turns it off: its
-   * fields come from already-redacted events and never carry payloads, and the finished line is
-   * still masked as text.
+   * Redact fields as values before serialising (default true). Off, only the finished line is
+   * masked as text. The event log never goes through this step: it writes its fields (from
+   * already-redacted events, never payloads) through the line writer, and its lines are masked
+   * as text like every line.
    */
   readonly redactFields?: boolean;
   /** Fields on every line (service name, instance id). */
