@@ -27,6 +27,42 @@ describe('createEventTracer with the OpenTelemetry SDK', () => {
     expect(traceIds.size).toBe(1);
   });
 
+  it('finds a parent through causation_id alone, across retries, and ignores ids of other runs', () => {
+    const { exporter, tracer } = tracing();
+    const stream = new EventStream();
+    const run = stream.runStarted();
+    // Filler events, so sequence numbers reach two digits (`run-1:1` must not match `run-1:12`).
+    for (let index = 0; index < 10; index++) stream.emit('run.cancel-requested');
+    const outer = stream.started('outer', 'workflow', run);
+    // Paths that do not nest: only the causation id names the parent.
+    const first = stream.started('child', 'action', outer);
+    stream.emit('step.retrying', {
+      stepId: 'child',
+      path: 'child',
+      causation_id: first,
+      data: { kind: 'action', error: { code: 'TIMEOUT', message: 'slow' }, delayMs: 1, nextAttempt: 2 },
+    });
+    const second = stream.started('child', 'action', outer, 2);
+    const grandchild = stream.started('grandchild', 'action', second);
+    stream.ended('step.completed', 'grandchild', 'action', grandchild);
+    stream.ended('step.completed', 'child', 'action', second, { attempts: 2 });
+    const stranger = stream.started('stranger', 'action', 'run-0:12');
+    stream.ended('step.completed', 'stranger', 'action', stranger);
+    const padded = stream.started('padded', 'action', `${outer.replace(/:(\d+)$/, ':0$1')}`);
+    stream.ended('step.completed', 'padded', 'action', padded);
+    stream.ended('step.completed', 'outer', 'workflow', outer);
+    stream.emit('run.completed', { causation_id: run, data: { outputs: {} } });
+    for (const event of stream.events) tracer.observe(event);
+    expect(spanParents(exporter.getFinishedSpans())).toEqual({
+      'step grandchild [grandchild]': 'step child',
+      'step child [child]': 'step outer',
+      'step stranger [stranger]': 'workflow.run report',
+      'step padded [padded]': 'workflow.run report',
+      'step outer [outer]': 'workflow.run report',
+      'workflow.run report [run]': null,
+    });
+  });
+
   it('sets the spec §16.1 attributes and uses event times', () => {
     const { exporter, tracer } = tracing();
     const stream = logicWorkflowStream();

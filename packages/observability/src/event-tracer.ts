@@ -8,13 +8,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { MAX_ERROR_MESSAGE_LENGTH, MAX_TRACKED_RUNS } from './limits.js';
-import {
-  type EventError,
-  eventError,
-  eventId,
-  type ObservedEvent,
-  type Redaction,
-} from './observed-event.js';
+import { type EventError, eventError, type ObservedEvent, type Redaction } from './observed-event.js';
 
 export interface EventTracerOptions {
   /** Default: `trace.getTracer('@openworkflow/observability')` (the global provider; no-op if none). */
@@ -36,13 +30,16 @@ export interface EventTracer {
   /** W3C `traceparent` (and `tracestate`) of the step instance a handler runs in. */
   traceHeaders(context: TraceHeaderContext): Record<string, string>;
   /** Trace and span id of the span an event belongs to (for log correlation). */
-  spanIds(event: ObservedEvent): { traceId: string; spanId: string } | undefined;
+  spanIds(event: ObservedEvent): { readonly traceId: string; readonly spanId: string } | undefined;
 }
 
 interface StepSpan {
   readonly span: Span;
-  /** Ids of this instance's `step.started` events, forgotten when it ends (no child starts later). */
-  readonly started: string[];
+  /**
+   * Sequence numbers of this instance's `step.started` events (one per attempt that restarted it),
+   * forgotten when it ends: no child starts later.
+   */
+  started: number | number[];
   readonly kind: string;
   /** The aggregate of a step-level `for_each` (its iterations are instances of their own). */
   readonly loop: boolean;
@@ -54,11 +51,30 @@ interface RunSpans {
   readonly recording: boolean;
   readonly context: Context;
   readonly steps: Map<string, StepSpan>;
-  /** `step.started` event id → span, to find a child's parent through `causation_id`. */
-  readonly byEvent: Map<string, Span>;
-  /** The step span ended last, so a log line of its terminal event can still name it. */
-  lastEnded?: { readonly path: string; readonly span: Span };
+  /**
+   * `step.started` (and run start/resume) event → span, keyed by the event's sequence number, to
+   * find a child's parent through `causation_id` (`<runId>:<sequence>`). Numbers, not the id
+   * strings: each id would be a new string to build and hash per step.
+   */
+  readonly byEvent: Map<number, Span>;
+  /** Path and span of the step span ended last, so a log line of its terminal event can name it. */
+  lastEndedPath: string | undefined;
+  lastEndedSpan: Span | undefined;
+  /**
+   * The causation id read last and its sequence number: siblings share their parent's id (the
+   * same string), so a chain of steps parses it once.
+   */
+  lastCause: string | null;
+  lastCauseSequence: number;
 }
+
+/** `step.status` of a step span by its terminal event. */
+const STEP_STATUS: Readonly<Record<string, string>> = {
+  'step.completed': 'success',
+  'step.failed': 'failed',
+  'step.skipped': 'skipped',
+  'step.canceled': 'canceled',
+};
 
 const LOGIC_TYPES = new Set([
   'if',
@@ -108,6 +124,10 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
       context: trace.setSpan(contextApi.active(), span),
       steps: new Map(),
       byEvent: new Map(),
+      lastEndedPath: undefined,
+      lastEndedSpan: undefined,
+      lastCause: null,
+      lastCauseSequence: -1,
     };
     runs.set(event.runId, run);
     return run;
@@ -119,9 +139,7 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
   // Contexts carrying each open composite span, made once per parent rather than once per child.
   const contexts = new WeakMap<Span, Context>();
   const parentContext = (run: RunSpans, event: ObservedEvent): Context => {
-    const parent =
-      (event.causation_id === null ? undefined : run.byEvent.get(event.causation_id)) ??
-      enclosingSpan(run, event.path ?? '');
+    const parent = run.byEvent.get(causeOf(run, event)) ?? enclosingSpan(run, event.path ?? '');
     if (parent === undefined || parent === run.span) return run.context;
     let context = contexts.get(parent);
     if (context === undefined) {
@@ -144,7 +162,7 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
       'step.attempt': event.attempt ?? 1,
     };
     const span = tracer.startSpan(`step ${id}`, { startTime, attributes }, parentContext(run, event));
-    const step: StepSpan = { span, started: [], kind, loop: event.data.loop === true };
+    const step: StepSpan = { span, started: -1, kind, loop: event.data.loop === true };
     run.steps.set(path, step);
     return step;
   };
@@ -167,8 +185,7 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
     // A terminal event without an open span (skipped, or ending after a resume): a span of its own.
     const step = run.steps.get(path) ?? startStep(run, event, startedAt);
     const { span } = step;
-    const status = event.type.slice('step.'.length);
-    const attributes: Attributes = { 'step.status': status === 'completed' ? 'success' : status };
+    const attributes: Attributes = { 'step.status': STEP_STATUS[event.type] ?? event.type.slice(5) };
     if (typeof event.data.attempts === 'number') attributes['step.attempts'] = event.data.attempts;
     if (typeof event.data.durationMs === 'number') attributes['step.duration_ms'] = event.data.durationMs;
     if (event.data.continued === true) attributes['step.continued'] = true;
@@ -179,8 +196,10 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
       fail(span, eventError(event), event.time);
     span.end(event.time);
     run.steps.delete(path);
-    for (const id of step.started) run.byEvent.delete(id);
-    run.lastEnded = { path, span };
+    if (typeof step.started === 'number') run.byEvent.delete(step.started);
+    else for (const sequence of step.started) run.byEvent.delete(sequence);
+    run.lastEndedPath = path;
+    run.lastEndedSpan = span;
   };
 
   const endRun = (event: ObservedEvent, status: string) => {
@@ -197,18 +216,40 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
   return {
     observe(event) {
       switch (event.type) {
+        // Step events first: they are the most frequent.
+        case 'step.started': {
+          const run = runOf(event);
+          if (!run.recording) return;
+          const path = event.path ?? event.stepId ?? '';
+          const open = run.steps.get(path);
+          const step = open ?? startStep(run, event, event.time);
+          if (open !== undefined) step.span.setAttribute('step.attempt', event.attempt ?? 1);
+          if (step.started === -1) step.started = event.sequence;
+          else if (typeof step.started === 'number') step.started = [step.started, event.sequence];
+          else step.started.push(event.sequence);
+          run.byEvent.set(event.sequence, step.span);
+          return;
+        }
+        case 'step.completed':
+        case 'step.failed':
+        case 'step.skipped':
+        case 'step.canceled': {
+          const run = runOf(event);
+          if (run.recording) endStep(run, event);
+          return;
+        }
         case 'run.started': {
           const workflow = (event.data.workflow ?? {}) as { name?: unknown; version?: unknown };
           const name = typeof workflow.name === 'string' ? workflow.name : 'workflow';
           const attributes: Attributes = { 'workflow.name': mask(name), 'run.id': event.runId };
           if (typeof workflow.version === 'string') attributes['workflow.version'] = mask(workflow.version);
           const run = openRun(event, `workflow.run ${name}`, attributes);
-          run.byEvent.set(eventId(event), run.span);
+          run.byEvent.set(event.sequence, run.span);
           return;
         }
         case 'run.resumed': {
           const run = runOf(event);
-          run.byEvent.set(eventId(event), run.span);
+          run.byEvent.set(event.sequence, run.span);
           run.span.addEvent('run.resumed', {}, event.time);
           return;
         }
@@ -224,18 +265,6 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
         case 'run.canceled':
           endRun(event, 'canceled');
           return;
-        case 'step.started': {
-          const run = runOf(event);
-          if (!run.recording) return;
-          const path = event.path ?? event.stepId ?? '';
-          const open = run.steps.get(path);
-          const step = open ?? startStep(run, event, event.time);
-          if (open !== undefined) step.span.setAttribute('step.attempt', event.attempt ?? 1);
-          const id = eventId(event);
-          step.started.push(id);
-          run.byEvent.set(id, step.span);
-          return;
-        }
         case 'step.retrying': {
           const span = runOf(event).steps.get(event.path ?? event.stepId ?? '')?.span;
           const error = eventError(event);
@@ -256,14 +285,6 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
             .steps.get(event.path ?? event.stepId ?? '')
             ?.span.addEvent('step.waiting', {}, event.time);
           return;
-        case 'step.completed':
-        case 'step.failed':
-        case 'step.skipped':
-        case 'step.canceled': {
-          const run = runOf(event);
-          if (run.recording) endStep(run, event);
-          return;
-        }
         case 'signal.received':
           runOf(event).span.addEvent(
             'signal.received',
@@ -307,14 +328,49 @@ export function createEventTracer(options: EventTracerOptions = {}): EventTracer
       } else if (event.path !== undefined) {
         span =
           run.steps.get(event.path)?.span ??
-          (run.lastEnded?.path === event.path ? run.lastEnded.span : undefined);
+          (run.lastEndedPath === event.path ? run.lastEndedSpan : undefined);
       }
       span ??= run?.span;
-      if (span === undefined) return undefined;
-      const { traceId, spanId } = span.spanContext();
-      return { traceId, spanId };
+      // The span context itself carries `traceId` and `spanId`: nothing to copy.
+      return span?.spanContext();
     },
   };
+}
+
+/** The sequence number of the event that caused `event` in its run (or -1), parsed once per cause. */
+function causeOf(run: RunSpans, event: ObservedEvent): number {
+  if (event.causation_id !== run.lastCause) {
+    run.lastCause = event.causation_id;
+    run.lastCauseSequence = causeSequence(event.runId, event.causation_id);
+  }
+  return run.lastCauseSequence;
+}
+
+/** Past this, another digit could leave the safe integers: not a sequence number of ours. */
+const MAX_SEQUENCE = (Number.MAX_SAFE_INTEGER - 9) / 10;
+
+/**
+ * The sequence number of the event a `causation_id` names when it is an event of run `runId`
+ * (`<runId>:<sequence>`, core's `eventId`), else -1.
+ */
+function causeSequence(runId: string, causation: string | null): number {
+  if (
+    causation === null ||
+    causation.length <= runId.length + 1 ||
+    causation.charCodeAt(runId.length) !== 58 /* : */ ||
+    !causation.startsWith(runId)
+  ) {
+    return -1;
+  }
+  // Decimal digits parsed in place (no substring per step), as `eventId` writes them: no leading 0.
+  if (causation.charCodeAt(runId.length + 1) === 48 && causation.length > runId.length + 2) return -1;
+  let sequence = 0;
+  for (let index = runId.length + 1; index < causation.length; index++) {
+    const digit = causation.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9 || sequence > MAX_SEQUENCE) return -1;
+    sequence = sequence * 10 + digit;
+  }
+  return sequence;
 }
 
 /** Ends every open span of a run (at its end or suspension). */

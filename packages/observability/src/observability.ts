@@ -128,10 +128,10 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
   if (tracer !== undefined) observers.push(tracer.observe);
   if (metrics !== undefined) observers.push(metrics.observe);
   if (logs !== undefined && logs.events !== false) {
-    // Event-log fields come from redacted events and hold no payloads: only the line is masked.
-    const eventLogger = options.logger ?? createLogger({ ...logs, redactFields: false });
+    // Event-log fields come from redacted events and hold no payloads: the event log serialises
+    // them itself through the logger's line writer, and only the finished line is masked.
     observers.push(
-      createEventLog(eventLogger, {
+      createEventLog(logger, {
         ...(tracer === undefined ? {} : { trace: tracer.spanIds }),
         ...(options.logger === undefined ? { level: logs.level ?? 'info' } : {}),
       }),

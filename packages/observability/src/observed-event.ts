@@ -35,8 +35,3 @@ export function eventError(event: ObservedEvent): EventError | undefined {
   if (typeof error !== 'object' || error === null || typeof error.code !== 'string') return undefined;
   return { code: error.code, message: typeof error.message === 'string' ? error.message : '' };
 }
-
-/** The `<runId>:<sequence>` id of an event (what `causation_id` refers to). */
-export function eventId(event: ObservedEvent): string {
-  return `${event.runId}:${event.sequence}`;
-}

@@ -2,6 +2,20 @@ import type { Registry } from 'prom-client';
 
 type Labels = Readonly<Record<string, string>>;
 
+/** One label combination of a {@link SeriesCounter}. */
+export interface CounterSeries {
+  readonly labels: Labels;
+  value: number;
+}
+
+/** One label combination of a {@link SeriesHistogram}. */
+export interface HistogramSeries {
+  readonly labels: Labels;
+  readonly counts: number[];
+  sum: number;
+  count: number;
+}
+
 interface MetricValue {
   readonly labels: Labels;
   readonly value: number;
@@ -17,6 +31,11 @@ interface MetricValue {
 abstract class SeriesMetric<S extends { readonly labels: Labels }> {
   readonly aggregator = 'sum';
   protected readonly series = new Map<string, S>();
+  /**
+   * Increases with every `reset()`: a series object handed out by `seriesOf` belongs to the
+   * generation it was made in, and callers that keep one must look it up again after a reset.
+   */
+  generation = 0;
 
   constructor(
     readonly name: string,
@@ -29,6 +48,7 @@ abstract class SeriesMetric<S extends { readonly labels: Labels }> {
 
   reset(): void {
     this.series.clear();
+    this.generation++;
   }
 
   async get(): Promise<{
@@ -47,39 +67,41 @@ abstract class SeriesMetric<S extends { readonly labels: Labels }> {
     };
   }
 
-  protected entry(key: string, labels: () => Labels, create: (labels: Labels) => S): S {
+  /** The series of `key`, made with `labels` the first time. */
+  seriesOf(key: string, labels: Labels): S {
     let entry = this.series.get(key);
     if (entry === undefined) {
-      entry = create(labels());
+      entry = this.create(labels);
       this.series.set(key, entry);
     }
     return entry;
   }
 
+  protected abstract create(labels: Labels): S;
+
   protected abstract values(): MetricValue[];
 }
 
 /** A monotonically increasing count per label combination. */
-export class SeriesCounter extends SeriesMetric<{ readonly labels: Labels; value: number }> {
+export class SeriesCounter extends SeriesMetric<CounterSeries> {
   constructor(name: string, help: string, registry: Registry) {
     super(name, help, 'counter', registry);
   }
 
   /** Adds `by` to the series `key` (whose labels `labels()` gives the first time). */
   inc(key: string, labels: () => Labels, by = 1): void {
-    this.entry(key, labels, (first) => ({ labels: first, value: 0 })).value += by;
+    let entry = this.series.get(key);
+    if (entry === undefined) entry = this.seriesOf(key, labels());
+    entry.value += by;
+  }
+
+  protected create(labels: Labels): CounterSeries {
+    return { labels, value: 0 };
   }
 
   protected values(): MetricValue[] {
     return [...this.series.values()].map(({ labels, value }) => ({ labels, value }));
   }
-}
-
-interface HistogramSeries {
-  readonly labels: Labels;
-  readonly counts: number[];
-  sum: number;
-  count: number;
 }
 
 /** A histogram per label combination, with cumulative `le` buckets, `_sum` and `_count`. */
@@ -92,16 +114,26 @@ export class SeriesHistogram extends SeriesMetric<HistogramSeries> {
   }
 
   observe(key: string, labels: () => Labels, value: number): void {
-    const series = this.entry(key, labels, (first) => ({
-      labels: first,
-      counts: new Array<number>(this.#buckets.length).fill(0),
-      sum: 0,
-      count: 0,
-    }));
+    let series = this.series.get(key);
+    if (series === undefined) series = this.seriesOf(key, labels());
+    this.record(series, value);
+  }
+
+  /** Adds `value` to a series from {@link seriesOf} (of the current generation). */
+  record(series: HistogramSeries, value: number): void {
     series.sum += value;
     series.count++;
-    const index = this.#buckets.findIndex((bound) => value <= bound);
-    if (index >= 0) series.counts[index]!++;
+    const buckets = this.#buckets;
+    for (let index = 0; index < buckets.length; index++) {
+      if (value <= buckets[index]!) {
+        series.counts[index]!++;
+        return;
+      }
+    }
+  }
+
+  protected create(labels: Labels): HistogramSeries {
+    return { labels, counts: new Array<number>(this.#buckets.length).fill(0), sum: 0, count: 0 };
   }
 
   protected values(): MetricValue[] {

@@ -98,6 +98,37 @@ describe('createWorkflowMetrics, read back with a Prometheus text-format parser'
     ).toBe(1);
   });
 
+  it('counts from zero after a registry reset, mid-run, and makes series only when they count', async () => {
+    const metrics = createWorkflowMetrics();
+    const stream = new EventStream('run-4');
+    const run = stream.runStarted('resettable');
+    const first = stream.started('a', 'action', run);
+    stream.ended('step.completed', 'a', 'action', first);
+    for (const event of stream.events) metrics.observe(event);
+    metrics.registry.resetMetrics();
+    const before = stream.events.length;
+    const second = stream.started('b', 'action', run);
+    stream.ended('step.completed', 'b', 'action', second, { durationMs: 2 });
+    stream.ended('step.skipped', 'c', 'if', run, { reason: 'condition' });
+    for (const event of stream.events.slice(before)) metrics.observe(event);
+    const { samples } = parseExposition(await metrics.exposition());
+    const labels = { workflow: 'resettable', kind: 'action' };
+    expect(sampleValue(samples, 'openworkflow_steps_started_total', labels)).toBe(1);
+    expect(sampleValue(samples, 'openworkflow_steps_finished_total', { ...labels, status: 'success' })).toBe(
+      1,
+    );
+    expect(
+      sampleValue(samples, 'openworkflow_step_duration_seconds_sum', { ...labels, status: 'success' }),
+    ).toBeCloseTo(0.002, 6);
+    const skipped = { workflow: 'resettable', kind: 'if', status: 'skipped' };
+    expect(sampleValue(samples, 'openworkflow_steps_finished_total', skipped)).toBe(1);
+    // A skipped step has no duration and never started: no empty series for either.
+    const names = (name: string, kind: string) =>
+      samples.filter((sample) => sample.name.startsWith(name) && sample.labels.kind === kind);
+    expect(names('openworkflow_step_duration_seconds', 'if')).toEqual([]);
+    expect(names('openworkflow_steps_started_total', 'if')).toEqual([]);
+  });
+
   it('reads the queue depth at scrape time or as set', async () => {
     let depth = 3;
     const metrics = createWorkflowMetrics({ queueDepth: () => depth });

@@ -7,7 +7,12 @@ import {
   STEP_DURATION_BUCKETS,
 } from './limits.js';
 import { eventError, type ObservedEvent, type Redaction } from './observed-event.js';
-import { SeriesCounter, SeriesHistogram } from './series-metrics.js';
+import {
+  type CounterSeries,
+  type HistogramSeries,
+  SeriesCounter,
+  SeriesHistogram,
+} from './series-metrics.js';
 
 export interface WorkflowMetricsOptions {
   /** Register into this registry (to serve it with others). Default: a new, private registry. */
@@ -35,6 +40,27 @@ interface RunState {
   readonly workflow: string;
   readonly startedAt: number | undefined;
   active: boolean;
+  /** The step series of this run's workflow, by step kind. */
+  readonly kinds: Map<string, StepSeries>;
+}
+
+/**
+ * The series that step events of one workflow and step kind update, found once per combination
+ * rather than by building and hashing a label key on every event.
+ */
+interface StepSeries {
+  /** The metrics' reset generation it was found in: stale after a registry reset. */
+  readonly generation: number;
+  /** Made on first use, like every series: a kind that never starts shows no started series. */
+  started: CounterSeries | undefined;
+  /** By status. */
+  readonly finished: Map<string, FinishedSeries>;
+}
+
+interface FinishedSeries {
+  readonly count: CounterSeries;
+  /** Made on the first duration (skipped steps have none). */
+  duration: HistogramSeries | undefined;
 }
 
 const UNKNOWN_WORKFLOW = '(unknown)';
@@ -128,6 +154,36 @@ export function createWorkflowMetrics(options: WorkflowMetricsOptions = {}): Wor
   });
 
   const runs = new Map<string, RunState>();
+  /** workflow label → step kind → its series (as many entries as the step series themselves). */
+  const stepSeries = new Map<string, Map<string, StepSeries>>();
+  const kindsOf = (workflow: string): Map<string, StepSeries> => {
+    let kinds = stepSeries.get(workflow);
+    if (kinds === undefined) {
+      kinds = new Map();
+      stepSeries.set(workflow, kinds);
+    }
+    return kinds;
+  };
+  const generation = () => stepsStarted.generation + stepsFinished.generation + stepDuration.generation;
+  const seriesOf = (run: RunState, kind: string): StepSeries => {
+    let series = run.kinds.get(kind);
+    if (series === undefined || series.generation !== generation()) {
+      series = { generation: generation(), started: undefined, finished: new Map() };
+      run.kinds.set(kind, series);
+    }
+    return series;
+  };
+  const labelKey = (run: RunState, kind: string, status: string) =>
+    `${run.workflow}\u0000${kind}\u0000${status}`;
+  const finishedOf = (run: RunState, series: StepSeries, kind: string, status: string) => {
+    let finished = series.finished.get(status);
+    if (finished === undefined) {
+      const labels = { workflow: run.workflow, kind, status };
+      finished = { count: stepsFinished.seriesOf(labelKey(run, kind, status), labels), duration: undefined };
+      series.finished.set(status, finished);
+    }
+    return finished;
+  };
   const codes = new Set<string>();
   const workflowLabel = (name: unknown): string => {
     if (typeof name !== 'string' || name === '') return UNKNOWN_WORKFLOW;
@@ -159,7 +215,12 @@ export function createWorkflowMetrics(options: WorkflowMetricsOptions = {}): Wor
     errors.inc(`${code}\u0000${scope}`, () => ({ code, scope }));
   const runOf = (event: ObservedEvent): RunState =>
     runs.get(event.runId) ??
-    track(event.runId, { workflow: UNKNOWN_WORKFLOW, startedAt: undefined, active: false });
+    track(event.runId, {
+      workflow: UNKNOWN_WORKFLOW,
+      startedAt: undefined,
+      active: false,
+      kinds: kindsOf(UNKNOWN_WORKFLOW),
+    });
 
   return {
     registry,
@@ -167,7 +228,12 @@ export function createWorkflowMetrics(options: WorkflowMetricsOptions = {}): Wor
       switch (event.type) {
         case 'run.started': {
           const workflow = workflowLabel((event.data.workflow as { name?: unknown } | undefined)?.name);
-          const run = track(event.runId, { workflow, startedAt: event.time, active: false });
+          const run = track(event.runId, {
+            workflow,
+            startedAt: event.time,
+            active: false,
+            kinds: kindsOf(workflow),
+          });
           runsStarted.inc(workflow, () => ({ workflow }));
           activate(run, true);
           return;
@@ -198,9 +264,14 @@ export function createWorkflowMetrics(options: WorkflowMetricsOptions = {}): Wor
         case 'step.started': {
           if (event.attempt !== undefined && event.attempt > 1) return;
           if (event.data.resumed === true) return;
-          const workflow = runOf(event).workflow;
+          const run = runOf(event);
           const kind = kindOf(event);
-          stepsStarted.inc(`${workflow}\u0000${kind}`, () => ({ workflow, kind }));
+          const series = seriesOf(run, kind);
+          series.started ??= stepsStarted.seriesOf(`${run.workflow}\u0000${kind}`, {
+            workflow: run.workflow,
+            kind,
+          });
+          series.started.value++;
           return;
         }
         case 'step.retrying': {
@@ -215,15 +286,19 @@ export function createWorkflowMetrics(options: WorkflowMetricsOptions = {}): Wor
         case 'step.failed':
         case 'step.skipped':
         case 'step.canceled': {
-          const workflow = runOf(event).workflow;
+          const run = runOf(event);
           const kind = kindOf(event);
           const status = STEP_STATUS[event.type]!;
-          const key = `${workflow}\u0000${kind}\u0000${status}`;
-          const labels = () => ({ workflow, kind, status });
-          stepsFinished.inc(key, labels);
+          const finished = finishedOf(run, seriesOf(run, kind), kind, status);
+          finished.count.value++;
           const duration = event.data.durationMs;
           if (event.type !== 'step.skipped' && typeof duration === 'number') {
-            stepDuration.observe(key, labels, duration / 1000);
+            finished.duration ??= stepDuration.seriesOf(labelKey(run, kind, status), {
+              workflow: run.workflow,
+              kind,
+              status,
+            });
+            stepDuration.record(finished.duration, duration / 1000);
           }
           const error = eventError(event);
           if (event.type === 'step.failed' && error !== undefined) countError(codeLabel(error.code), 'step');

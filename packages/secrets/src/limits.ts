@@ -48,3 +48,13 @@ export const MAX_CACHE_ENTRIES = 10_000;
  * alternation compiles slowly); past it every text is walked by the table matcher alone.
  */
 export const MAX_PREFILTER_FORMS = 4_000;
+
+/**
+ * Short texts the masker remembers as clean (no secret form in them). Run, request and causation
+ * ids repeat on every event of a run; remembering a few spares the search for each repetition.
+ * Cleared whenever a secret is registered.
+ */
+export const CLEAN_TEXT_MEMORY = 8;
+
+/** Longest text remembered as clean: ids and names, not log lines (which never repeat). */
+export const MAX_REMEMBERED_TEXT_LENGTH = 128;

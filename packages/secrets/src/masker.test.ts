@@ -147,6 +147,22 @@ describe('SecretMasker', () => {
     );
   });
 
+  it('masks a text found clean before, once a secret in it is registered', () => {
+    const masker = new SecretMasker();
+    masker.add('LONG', 'a-rather-long-secret-value');
+    const id = 'request-0193a5b2-4c1d-7e8f';
+    const short = 'tok9';
+    // Seen clean (and remembered as such), several times over.
+    for (let round = 0; round < 3; round++) {
+      expect(masker.mask(id)).toBe(id);
+      expect(masker.mask(short)).toBe(short);
+    }
+    masker.add('ID_PART', '0193a5b2');
+    masker.add('SHORT', 'tok9');
+    expect(masker.mask(id)).toBe('request-[REDACTED:ID_PART]-4c1d-7e8f');
+    expect(masker.mask(short)).toBe('[REDACTED:SHORT]');
+  });
+
   it('SEC-12: values shorter than the minimum are rejected without echoing them', () => {
     const masker = new SecretMasker();
     expect(() => masker.add('PIN', 'abc')).toThrowError(

@@ -1,6 +1,13 @@
 import { OpenWorkflowError } from '@openworkflow/core';
 import { secretVariants } from './encodings.js';
-import { MAX_MASKED_SECRETS, MAX_PREFILTER_FORMS, MAX_SECRET_LENGTH, MIN_SECRET_LENGTH } from './limits.js';
+import {
+  CLEAN_TEXT_MEMORY,
+  MAX_MASKED_SECRETS,
+  MAX_PREFILTER_FORMS,
+  MAX_REMEMBERED_TEXT_LENGTH,
+  MAX_SECRET_LENGTH,
+  MIN_SECRET_LENGTH,
+} from './limits.js';
 import { type CoveredSpan, PatternMatcher } from './pattern-matcher.js';
 import { redactedToken } from './secret.js';
 
@@ -30,6 +37,11 @@ export class SecretMasker {
   /** One alternation of every form: a native-speed "is any secret here at all?" test. */
   #prefilter: RegExp | null | undefined;
   #maxPatternLength = 0;
+  /** Length of the shortest form: a shorter text cannot contain any (ids, kinds, short names). */
+  #minPatternLength = Number.POSITIVE_INFINITY;
+  /** Short texts found clean since the last registration (compared by value, so always exact). */
+  readonly #clean: string[] = new Array<string>(CLEAN_TEXT_MEMORY).fill('');
+  #nextClean = 0;
   #generation = 0;
 
   /**
@@ -62,9 +74,11 @@ export class SecretMasker {
       this.#patterns.push(variant);
       this.#patternNames.push(name);
       if (variant.length > this.#maxPatternLength) this.#maxPatternLength = variant.length;
+      if (variant.length < this.#minPatternLength) this.#minPatternLength = variant.length;
     }
     this.#matcher = undefined;
     this.#prefilter = undefined;
+    this.#clean.fill('');
     this.#generation++;
   }
 
@@ -88,9 +102,18 @@ export class SecretMasker {
 
   /** `text` with every secret form replaced by `[REDACTED:<name>]`. Idempotent. */
   mask(text: string): string {
-    if (this.#values.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
+    if (text.length < this.#minPatternLength) return text;
+    const remember = text.length <= MAX_REMEMBERED_TEXT_LENGTH;
+    if (remember) {
+      for (let index = 0; index < CLEAN_TEXT_MEMORY; index++) if (this.#clean[index] === text) return text;
+    }
     const spans = this.#spans(text);
-    return spans === undefined ? text : this.#replace(text, spans, text.length);
+    if (spans !== undefined) return this.#replace(text, spans, text.length);
+    if (remember) {
+      this.#clean[this.#nextClean] = text;
+      this.#nextClean = (this.#nextClean + 1) % CLEAN_TEXT_MEMORY;
+    }
+    return text;
   }
 
   /** True when `text` contains any registered secret form (outside existing placeholders). */
