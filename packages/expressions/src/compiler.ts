@@ -182,6 +182,15 @@ function compileUnary(operator: string, argument: Evaluator, at: Site): Evaluato
   };
 }
 
+/**
+ * The canonical (internalized) copy of `text`, which V8 keeps for property names. Short strings
+ * in parsed JSON are internalized too, so comparing one with an internalized literal is a pointer
+ * comparison instead of a character-by-character one.
+ */
+function internalize(text: string): string {
+  return Object.keys({ [text]: true })[0] ?? text;
+}
+
 function typeMismatch(at: Site, verb: string, left: unknown, right: unknown): Error {
   return at.fail('EXPR_TYPE', `Cannot ${verb} ${kindOf(left, at)} and ${kindOf(right, at)}`);
 }
@@ -291,7 +300,8 @@ function compileBinary(node: BinaryNode, unit: CompileUnit, locals: Locals): Eva
         if (path !== undefined && (typeof b !== 'number' || Number.isFinite(b))) {
           // A static path yields checked data, and data deeply equals a string, boolean or finite
           // number exactly when it is that primitive: typed deep equality is `===` here.
-          return (scope) => (readStaticPath(scope, path) === b) !== negate;
+          const literal = typeof b === 'string' ? internalize(b) : b;
+          return (scope) => (readStaticPath(scope, path) === literal) !== negate;
         }
         return (scope, context) => {
           const a = left(scope, context);
