@@ -395,7 +395,7 @@ describe('specialised closures', () => {
   };
 
   /** The value, or the error code, of evaluating `source`. */
-  function outcome(source: string, context: object): unknown {
+  function outcome(source: string, context: Record<string, unknown>): unknown {
     try {
       return { value: evaluate(source, context) };
     } catch (error) {
