@@ -76,7 +76,10 @@ describe('PP-8: the host scope must be JSON data', () => {
       '{{ inputs.point.x }} {{ inputs.fn.name }}',
       '{{ inputs.list }} x',
     ]) {
-      expect(codeOf(() => render(template, scope)), template).toBe('EXPR_CONTEXT_NOT_JSON');
+      expect(
+        codeOf(() => render(template, scope)),
+        template,
+      ).toBe('EXPR_CONTEXT_NOT_JSON');
     }
     expect(render('[{{ inputs.date.getTime.name }}|{{ inputs.date.getTime }}]', scope)).toBe('[|]');
     expect(render('[{{ toString.name }}|{{ inputs.nan.x }}]', scope)).toBe('[|]');
