@@ -18,6 +18,7 @@ import {
 } from './evaluation-context.js';
 import { type CallContext, containsValue, FUNCTIONS } from './functions.js';
 import { compilePath, readStaticPath, staticPathOf } from './path-compiler.js';
+import { producesBoolean } from './static-facts.js';
 import { checkData, deepEqual, isTruthy, kindOf, toText } from './values.js';
 
 const isArray = Array.isArray;
@@ -74,7 +75,13 @@ export function compileNode(node: ExpressionNode, unit: CompileUnit, locals: Loc
     case 'Logical': {
       const left = compileNode(node.left, unit, locals);
       const right = compileNode(node.right, unit, locals);
-      if (node.operator === 'and' || node.operator === '&&') {
+      const conjunction = node.operator === 'and' || node.operator === '&&';
+      if (producesBoolean(node.left)) {
+        // A boolean is its own truthiness, so JavaScript's operators decide exactly like `isTruthy`.
+        if (conjunction) return (scope, context) => left(scope, context) === true && right(scope, context);
+        return (scope, context) => left(scope, context) === true || right(scope, context);
+      }
+      if (conjunction) {
         return (scope, context) => {
           const value = left(scope, context);
           return isTruthy(value) ? right(scope, context) : value;
@@ -173,6 +180,15 @@ function compileUnary(operator: string, argument: Evaluator, at: Site): Evaluato
     if (typeof value === 'number') return -value;
     throw at.fail('EXPR_TYPE', `Cannot negate ${kindOf(value, at)}`);
   };
+}
+
+/**
+ * The canonical (internalized) copy of `text`, which V8 keeps for property names. Short strings
+ * in parsed JSON are internalized too, so comparing one with an internalized literal is a pointer
+ * comparison instead of a character-by-character one.
+ */
+function internalize(text: string): string {
+  return Object.keys({ [text]: true })[0] ?? text;
 }
 
 function typeMismatch(at: Site, verb: string, left: unknown, right: unknown): Error {
@@ -275,11 +291,17 @@ function compileBinary(node: BinaryNode, unit: CompileUnit, locals: Locals): Eva
         // Comparing with a literal is the common condition; skip the call for the constant side.
         const b = node.right.value;
         const path = staticPathOf(node.left, unit, locals);
-        if (path !== undefined) {
-          return (scope, context) => {
+        if (path !== undefined && b === null) {
+          return (scope) => {
             const a = readStaticPath(scope, path);
-            return (a === b || deepEqual(a, b, context, at)) !== negate;
+            return (a === null || a === undefined) !== negate;
           };
+        }
+        if (path !== undefined && (typeof b !== 'number' || Number.isFinite(b))) {
+          // A static path yields checked data, and data deeply equals a string, boolean or finite
+          // number exactly when it is that primitive: typed deep equality is `===` here.
+          const literal = typeof b === 'string' ? internalize(b) : b;
+          return (scope) => (readStaticPath(scope, path) === literal) !== negate;
         }
         return (scope, context) => {
           const a = left(scope, context);
@@ -308,8 +330,15 @@ function compileBinary(node: BinaryNode, unit: CompileUnit, locals: Locals): Eva
       if (node.right.type === 'Literal') {
         const b = node.right.value;
         const path = staticPathOf(node.left, unit, locals);
-        if (path !== undefined) {
+        if (path !== undefined && typeof b === 'number') {
           // `path > 30`: the commonest condition, read and compared in one closure.
+          return (scope) => {
+            const a = readStaticPath(scope, path);
+            if (typeof a === 'number') return a < b ? less : a > b ? greater : equal;
+            return compare(ordering, a, b, at);
+          };
+        }
+        if (path !== undefined) {
           return (scope) => {
             const a = readStaticPath(scope, path);
             if (typeof a === 'number' && typeof b === 'number') return a < b ? less : a > b ? greater : equal;

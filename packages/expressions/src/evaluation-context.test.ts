@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { acquireContext, checkStringSize, releaseContext, Site, utf8Length } from './evaluation-context.js';
+import {
+  ABSENT_CONTEXT,
+  acquireContext,
+  chargeSteps,
+  checkStringSize,
+  recordSecret,
+  releaseContext,
+  Site,
+  utf8Length,
+} from './evaluation-context.js';
 import { DEFAULT_LIMITS } from './limits.js';
 
 describe('utf8Length', () => {
@@ -41,5 +50,14 @@ describe('acquireContext', () => {
     expect(next).toBe(outer);
     expect(next.steps).toBe(0);
     releaseContext(next);
+  });
+});
+
+describe('ABSENT_CONTEXT', () => {
+  it('fails on any use, so a wrongly context-free program cannot run with the wrong limits', () => {
+    const at = new Site('x', 0, 1);
+    expect(() => checkStringSize(ABSENT_CONTEXT, 'text', at)).toThrow(/context-free program/);
+    expect(() => chargeSteps(ABSENT_CONTEXT, 1, at)).toThrow(/context-free program/);
+    expect(() => recordSecret(ABSENT_CONTEXT, 'KEY')).toThrow(/context-free program/);
   });
 });

@@ -36,6 +36,21 @@ export interface EvaluationContext {
 
 const NO_LOCALS: unknown[] = [];
 
+function unusable(): never {
+  throw new Error('A context-free program used its evaluation context');
+}
+
+/**
+ * The context passed to programs that provably never use one (`isContextFree`), so their calls
+ * skip acquiring one. Any use of it is an engine bug and fails loudly as `EXPR_INTERNAL`.
+ */
+export const ABSENT_CONTEXT: EvaluationContext = new Proxy({} as EvaluationContext, {
+  get: unusable,
+  set: unusable,
+  has: unusable,
+  defineProperty: unusable,
+});
+
 /**
  * The context of one top-level call. Evaluation is synchronous and never calls out of the engine,
  * so one context object is reset and reused instead of allocated per call; `busy` makes a nested

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ExpressionError } from './expression-error.js';
 import { clearTemplateCache, compileExpression, compileTemplate } from './program.js';
 
 describe('compileTemplate', () => {
@@ -54,5 +55,46 @@ describe('compileExpression', () => {
     expect(hot.evaluate({ inputs: { city: 'Paris' }, steps: { w: { output: { temp: 31 } } } })).toBe(true);
     expect(hot.evaluate({ inputs: { city: 'Oslo' }, steps: { w: { output: { temp: 31 } } } })).toBe(false);
     expect(hot.references.map((reference) => reference.text)).toEqual(['steps.w.output.temp', 'inputs.city']);
+  });
+
+  it('runs context-free expressions with the same checks: strict roots, errors with positions', () => {
+    const condition = compileExpression("inputs.temp > 30 and inputs.city == 'Paris'");
+    expect(() => condition.evaluate({}, { strictRoots: ['steps'] })).toThrow(/'inputs' is not available/);
+    let failure: unknown;
+    try {
+      condition.evaluate({ inputs: { temp: 'hot' } });
+    } catch (error) {
+      failure = error;
+    }
+    expect(ExpressionError.is(failure)).toBe(true);
+    expect((failure as ExpressionError).code).toBe('EXPR_TYPE');
+    expect((failure as ExpressionError).start).toBe(0);
+    expect((failure as ExpressionError).end).toBe(16);
+  });
+
+  it('turns anything a host getter throws inside a context-free expression into EXPR_INTERNAL', () => {
+    const inputs = {
+      get city(): string {
+        throw new TypeError('host failure');
+      },
+    };
+    const condition = compileExpression("inputs.city == 'Paris'");
+    expect(() => condition.evaluate({ inputs })).toThrow(
+      expect.objectContaining({ code: 'EXPR_INTERNAL' }) as unknown as Error,
+    );
+  });
+
+  it('lets a host getter re-enter the engine during a context-free evaluation', () => {
+    const inner = compileExpression("inputs.city == 'Paris'");
+    const outer = compileExpression('inputs.nested.value > 1 and inputs.city == inputs.city');
+    const inputs = {
+      city: 'Paris',
+      nested: {
+        get value(): number {
+          return inner.evaluate({ inputs: { city: 'Paris' } }) === true ? 2 : 0;
+        },
+      },
+    };
+    expect(outer.evaluate({ inputs })).toBe(true);
   });
 });

@@ -9,6 +9,7 @@ import type { TemplateKind, TemplateNode, TemplatePart } from './ast.js';
 import type { CompileUnit, Evaluator, Scope } from './compile-unit.js';
 import { compileNode } from './compiler.js';
 import {
+  ABSENT_CONTEXT,
   acquireContext,
   checkStringSize,
   type EvaluationContext,
@@ -25,6 +26,8 @@ import {
   TEMPLATE_CACHE_SIZE,
 } from './limits.js';
 import { LruCache } from './lru-cache.js';
+import { refreshPrototypeGuard } from './prototype-guard.js';
+import { isContextFree } from './static-facts.js';
 import { compileParts } from './template-compiler.js';
 import { parseTemplateSyntax } from './template-parser.js';
 
@@ -77,6 +80,8 @@ export class Program implements CompiledTemplate, CompiledExpression {
     readonly kind: TemplateKind,
     readonly references: readonly Reference[],
     private readonly run: Evaluator,
+    /** Never uses its context (`isContextFree`), so `render` need not acquire one. */
+    private readonly contextFree: boolean,
   ) {}
 
   /** Runs with a caller-owned context, so one document shares one budget. */
@@ -98,6 +103,16 @@ export class Program implements CompiledTemplate, CompiledExpression {
   }
 
   render(scope: Scope, options?: RenderOptions): unknown {
+    if (this.contextFree) {
+      // What acquiring a context would also do: re-check the pollution guard for this call.
+      refreshPrototypeGuard();
+      try {
+        if (options?.strictRoots !== undefined) this.checkRoots(options.strictRoots);
+        return this.run(scope ?? EMPTY_SCOPE, ABSENT_CONTEXT);
+      } catch (error) {
+        throw toExpressionError(error);
+      }
+    }
     const context = acquireContext(resolveLimits(options?.limits));
     try {
       return this.execute(scope, context, options?.strictRoots);
@@ -168,7 +183,7 @@ function buildExpression(source: string, limits: EngineLimits): Program {
   const node = parseBareExpression(source, limits);
   const analysis = throwFirst(analyzeExpression(node, source, { limits }));
   const run = compileNode(node, newUnit(source, analysis), new Map());
-  return new Program(source, 'expression', analysis.references, run);
+  return new Program(source, 'expression', analysis.references, run, isContextFree(node));
 }
 
 function buildTemplate(source: string, mode: ProgramMode, limits: EngineLimits): Program {
@@ -183,17 +198,20 @@ function buildTemplate(source: string, mode: ProgramMode, limits: EngineLimits):
   const unit = newUnit(source, analysis);
   const { kind, body } = template;
   let run: Evaluator;
+  let contextFree = false;
   if (kind === 'literal') {
     run = () => source;
+    contextFree = true;
   } else if (kind === 'expression') {
     const output = body.find((part) => part.type === 'Output')!;
     run = compileNode(output.expression, unit, new Map());
+    contextFree = isContextFree(output.expression);
   } else {
     const parts = compileParts(body, unit, new Map());
     const at = new Site(source, 0, source.length);
     run = (scope, context) => checkStringSize(context, parts(scope, context), at);
   }
-  return new Program(source, kind, analysis.references, run);
+  return new Program(source, kind, analysis.references, run, contextFree);
 }
 
 function build(source: string, mode: ProgramMode, limits: EngineLimits): Program {

@@ -22,11 +22,10 @@ import {
   recordSecret,
   type Site,
 } from './evaluation-context.js';
-import { finish, readRoot, rootValue, type StaticPath, staticPathOf } from './path-compiler.js';
+import { checkRead, missing, readRoot, type StaticPath, staticPathOf } from './path-compiler.js';
 import { prototypeGuard } from './prototype-guard.js';
 import { checkData, isTruthy, kindOf, readProperty, toText } from './values.js';
 
-const hasOwn = Object.hasOwn;
 const isArray = Array.isArray;
 
 function countPartNodes(parts: readonly TemplatePart[]): number {
@@ -59,42 +58,45 @@ interface FlatOutput {
   readonly evaluate: Evaluator;
   /** Set when the output is a static path, read directly instead of through `evaluate`. */
   readonly path: StaticPath | undefined;
-  /** Keys this path shares with the previous static-path output (read once per render). */
+  /** Names this path shares with the previous static-path output (read once per render). */
   readonly shared: number;
 }
 
-/** Keys `path` has in common with `previous` (−1 when the roots differ), short of `previous`'s end. */
-function sharedKeys(previous: StaticPath | undefined, path: StaticPath): number {
-  // A path without keys records no trail, so there is nothing to share.
-  if (previous === undefined || previous.root !== path.root || previous.keys.length === 0) return -1;
+/**
+ * Names `path` has in common with `previous` (0 when the roots differ), short of `previous`'s
+ * last name, so the container before the first unshared name is in the trail.
+ */
+function sharedNames(previous: StaticPath | undefined, path: StaticPath): number {
+  if (previous === undefined) return 0;
   let count = 0;
-  const limit = Math.min(previous.keys.length - 1, path.keys.length);
-  while (count < limit && previous.keys[count] === path.keys[count]) count++;
+  const limit = Math.min(previous.names.length - 1, path.names.length);
+  while (count < limit && previous.names[count] === path.names[count]) count++;
   return count;
 }
 
 /**
- * Reads `path` starting from `start`, the container after `from` of its keys, recording in
- * `trail[d]` the container after `d` keys, so the next output can start from a shared prefix.
+ * Reads `path` from `start`, the container before its name at `from` (the scope when `from` is
+ * 0), recording in `trail[d]` the container before name `d`, so the next output can start from a
+ * shared prefix.
  */
 function readStaticPathFrom(start: unknown, path: StaticPath, from: number, trail: unknown[]): unknown {
-  const { keys, at } = path;
+  const names = path.names;
   let current = start;
-  for (let index = from; index < keys.length; index++) {
+  for (let index = from; index < names.length; index++) {
     trail[index] = current;
     if (typeof current !== 'object' || current === null || isArray(current)) {
-      trail.fill(undefined, index + 1, keys.length);
-      return undefined;
+      trail.fill(undefined, index + 1, names.length);
+      return index === 0
+        ? undefined
+        : missing(current, trail[index - 1] as object, names[index - 1]!, path.at);
     }
-    const container = current as Record<string, unknown>;
-    const key = keys[index]!;
-    current = container[key];
-    if (typeof current === 'function') {
-      trail.fill(undefined, index + 1, keys.length);
-      return hasOwn(container, key) ? checkData(current, at) : undefined;
-    }
+    current = (current as Record<string, unknown>)[names[index]!];
   }
-  return finish(current, at);
+  const last = names.length - 1;
+  // The common kinds of data first, as in `readStaticPath`.
+  if (typeof current === 'string' || typeof current === 'boolean' || current === undefined) return current;
+  if (typeof current === 'number' && current - current === 0) return current;
+  return checkRead(current, trail[last] as object, names[last]!, path.at);
 }
 
 /**
@@ -111,7 +113,7 @@ function compileFlatParts(parts: readonly TemplatePart[], unit: CompileUnit, loc
     if (part.type === 'Text') pending += part.value;
     else if (part.type === 'Output') {
       const path = staticPathOf(part.expression, unit, locals);
-      const shared = path === undefined ? -1 : sharedKeys(previous, path);
+      const shared = path === undefined ? 0 : sharedNames(previous, path);
       if (path !== undefined) previous = path;
       const evaluate = compileNode(part.expression, unit, locals);
       outputs.push({ prefix: pending, at: siteOf(unit, part), evaluate, path, shared });
@@ -129,16 +131,20 @@ function compileFlatParts(parts: readonly TemplatePart[], unit: CompileUnit, loc
     try {
       let text = '';
       const direct = !prototypeGuard.polluted;
+      const max = context.limits.maxOutputBytes;
+      // One budget check for all outputs when they fit; otherwise each output is counted, so the
+      // error names the one that crosses the limit.
+      const counted = context.evaluations + count <= context.limits.maxEvaluations;
+      if (counted) context.evaluations += count;
       for (let index = 0; index < count; index++) {
         const output = outputs[index]!;
-        const { at, path } = output;
-        countEvaluation(context, at);
+        const { at, path, shared } = output;
+        if (!counted) countEvaluation(context, at);
         let value: unknown;
         if (path === undefined || !direct) value = output.evaluate(scope, context);
-        else if (output.shared >= 0) value = readStaticPathFrom(own[output.shared], path, output.shared, own);
-        else value = readStaticPathFrom(rootValue(scope, path), path, 0, own);
+        else value = readStaticPathFrom(shared === 0 ? scope : own[shared], path, shared, own);
         text += output.prefix + (typeof value === 'string' ? value : toText(value, context, at));
-        if (text.length > context.limits.maxOutputBytes) checkStringLength(context, text.length, at);
+        if (text.length > max) checkStringLength(context, text.length, at);
       }
       return text + tail;
     } finally {

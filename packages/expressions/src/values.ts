@@ -208,28 +208,23 @@ function tooDeep(site: Site): Error {
  * string, other objects and arrays as compact JSON.
  */
 export function toText(value: unknown, context: EvaluationContext, site: Site): string {
-  switch (typeof value) {
-    case 'string':
-      return value;
-    case 'number':
-      kindOf(value, site);
-      return String(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'undefined':
-      return '';
-    case 'object': {
-      if (value === null) return '';
-      if (!isArray(value) && hasOwn(value, TEMPLATE_STRING)) {
-        const text = (value as Record<symbol, unknown>)[TEMPLATE_STRING];
-        if (typeof text === 'string') return text;
-      }
-      return toJson(value, context, site);
-    }
-    default:
-      kindOf(value, site);
-      return '';
+  // `typeof` tests, not `switch (typeof value)`, for the reason given in `readStaticPath`.
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    if (value - value !== 0) kindOf(value, site);
+    return String(value);
   }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'object') {
+    if (!isArray(value) && hasOwn(value, TEMPLATE_STRING)) {
+      const text = (value as Record<symbol, unknown>)[TEMPLATE_STRING];
+      if (typeof text === 'string') return text;
+    }
+    return toJson(value, context, site);
+  }
+  kindOf(value, site);
+  return '';
 }
 
 /**

@@ -368,6 +368,109 @@ describe('mixed templates', () => {
   });
 });
 
+describe('specialised closures', () => {
+  const key = fc.constantFrom('a', 'b', 'c', 'toString', 'length', '__proto__');
+  const path = fc
+    .tuple(fc.constantFrom('inputs', 'steps', 'hasOwnProperty'), fc.array(key, { maxLength: 3 }))
+    .map(([root, keys]) => [root, ...keys].join('.'));
+  const nested = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.integer({ min: -3, max: 3 }),
+      fc.constantFrom('x', 'y', '', 'false'),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('value'), { maxLength: 2 }),
+      fc.record({ a: tie('value'), b: tie('value'), c: tie('value') }, { requiredKeys: [] }),
+    ),
+  })).value;
+  const literal = fc.constantFrom('0', '2', '-1', '1.5', "'x'", "''", "'false'", 'true', 'false', 'null');
+  const mirrored: Readonly<Record<string, string>> = {
+    '==': '==',
+    '!=': '!=',
+    '<': '>',
+    '<=': '>=',
+    '>': '<',
+    '>=': '<=',
+  };
+
+  /** The value, or the error code, of evaluating `source`. */
+  function outcome(source: string, context: Record<string, unknown>): unknown {
+    try {
+      return { value: evaluate(source, context) };
+    } catch (error) {
+      return { code: (error as ExpressionError).code };
+    }
+  }
+
+  it('`path op literal` agrees with the general operator (`literal op′ path`)', () => {
+    fc.assert(
+      fc.property(
+        path,
+        fc.constantFrom(...Object.keys(mirrored)),
+        literal,
+        nested,
+        nested,
+        (read, operator, value, inputs, steps) => {
+          const context = { inputs, steps };
+          expect(outcome(`${read} ${operator} ${value}`, context)).toEqual(
+            outcome(`${value} ${mirrored[operator]} ${read}`, context),
+          );
+        },
+      ),
+      { numRuns: RUNS * 3 },
+    );
+  });
+
+  it('`and`/`or` after a comparison agree with the general truthiness rule', () => {
+    fc.assert(
+      fc.property(
+        path,
+        literal,
+        path,
+        fc.constantFrom('and', 'or'),
+        nested,
+        nested,
+        (left, value, right, operator, inputs, steps) => {
+          const context = { inputs, steps };
+          const comparison = `${left} == ${value}`;
+          expect(outcome(`${comparison} ${operator} ${right}`, context)).toEqual(
+            outcome(`[${comparison}][0] ${operator} ${right}`, context),
+          );
+        },
+      ),
+      { numRuns: RUNS * 3 },
+    );
+  });
+
+  it('context-free evaluation agrees with evaluation inside a document (with a context)', () => {
+    fc.assert(
+      fc.property(
+        path,
+        fc.constantFrom(...Object.keys(mirrored)),
+        literal,
+        path,
+        nested,
+        nested,
+        (left, operator, value, right, inputs, steps) => {
+          const context = { inputs, steps };
+          const source = `${left} ${operator} ${value} or ${right}`;
+          let inDocument: unknown;
+          try {
+            inDocument = {
+              value: (render({ result: `{{ ${source} }}` }, context) as { result: unknown }).result,
+            };
+          } catch (error) {
+            inDocument = { code: (error as ExpressionError).code };
+          }
+          expect(outcome(source, context)).toEqual(inDocument);
+        },
+      ),
+      { numRuns: RUNS * 3 },
+    );
+  });
+});
+
 describe('sandbox', () => {
   it('never exposes or changes the built-in prototypes', () => {
     const before = snapshotPrototypes();

@@ -69,6 +69,22 @@ describe('PP-8: the host scope must be JSON data', () => {
     expect(evaluate('inputs.text.toUpperCase', { inputs: { text: 'x' } })).toBeUndefined();
   });
 
+  it('applies the same rules to paths read by text templates, also from a shared prefix', () => {
+    for (const template of [
+      'x {{ inputs.fn.name }}',
+      '{{ inputs.fn }} x',
+      '{{ inputs.point.x }} {{ inputs.fn.name }}',
+      '{{ inputs.list }} x',
+    ]) {
+      expect(
+        codeOf(() => render(template, scope)),
+        template,
+      ).toBe('EXPR_CONTEXT_NOT_JSON');
+    }
+    expect(render('[{{ inputs.date.getTime.name }}|{{ inputs.date.getTime }}]', scope)).toBe('[|]');
+    expect(render('[{{ toString.name }}|{{ inputs.nan.x }}]', scope)).toBe('[|]');
+  });
+
   it('rejects template documents that are not data', () => {
     expect(codeOf(() => render({ a: () => 1 }, {}))).toBe('EXPR_CONTEXT_NOT_JSON');
     expect(codeOf(() => render({ a: new Point(1) }, {}))).toBe('EXPR_CONTEXT_NOT_JSON');
