@@ -130,6 +130,47 @@ describe('Engine', () => {
     expect(stored).toContain('***');
   });
 
+  it('stores what the redact hook returns, but never lets it renumber or retype an event', async () => {
+    const { engine, clock } = createHarness({
+      workflows: [two],
+      engine: {
+        redact: (event) => {
+          // Renumbers and retypes in place, and hands back the same object.
+          const mutable = event as { sequence: number; type: string };
+          mutable.sequence = 999;
+          mutable.type = 'run.failed';
+          return event;
+        },
+      },
+    });
+    const run = engine.start(two, {});
+    await clock.runUntilIdle();
+    expect((await run.result).status).toBe('success');
+    const stored = await engine.store.readEvents(run.id);
+    expect(stored.map((event) => event.sequence)).toEqual(stored.map((_event, index) => index));
+    expect(stored[0]?.type).toBe('run.started');
+    expect(stored.at(-1)?.type).toBe('run.completed');
+  });
+
+  it('a redact hook that finds nothing returns the event itself, which is stored as is', async () => {
+    const handed: RunEvent[] = [];
+    const { engine, clock } = createHarness({
+      workflows: [two],
+      engine: {
+        redact: (event) => {
+          handed.push(event);
+          return event;
+        },
+      },
+    });
+    const run = engine.start(two, {});
+    await clock.runUntilIdle();
+    await run.result;
+    const stored = await engine.store.readEvents(run.id);
+    expect(stored.length).toBe(handed.length);
+    expect(stored.every((event, index) => event === handed[index])).toBe(true);
+  });
+
   it('returns step and run errors as stored: a secret quoted in an error message is redacted in the result too', async () => {
     const { engine, clock } = createHarness({
       workflows: [two],

@@ -84,7 +84,16 @@ export class EventWriter {
     if (draft.attempt !== undefined) base.attempt = draft.attempt;
     if (this.#dead) return base;
     this.#next++;
-    const event = this.redact === undefined ? base : { ...this.redact(base), sequence: base.sequence, type };
+    let event: RunEvent = base;
+    if (this.redact !== undefined) {
+      const sequence = base.sequence;
+      const redacted = this.redact(base);
+      // A hook cannot renumber or retype an event; one that found nothing returns the event itself
+      // and costs no copy.
+      if (redacted !== base || base.sequence !== sequence || base.type !== type) {
+        event = { ...redacted, sequence, type };
+      }
+    }
     this.#pending.push(event);
     if (!this.#scheduled && this.#flushing === undefined) {
       this.#scheduled = true;
