@@ -3,20 +3,20 @@
  * steps and a fan-out of N independent no-op steps, N = 100, 1 000, 10 000. Prints process CPU µs
  * per step and the ratios.
  *
- * Method: each contender runs in its own Node process (started by this script, one after the
- * other), so one contender's heap and JIT state — LangGraph leaves a large old generation behind —
- * are not charged to another. In its process a contender first runs to steady state on both
- * shapes (a fixed CPU-time budget, so the JIT has optimised the hot path, as in a long-running
- * server); then each cell is measured in samples of at least `SAMPLE_STEPS` steps (several runs
- * back to back for small N, so that GC and timer noise average out within a sample instead of
- * deciding it). The table shows the median sample and, in brackets, the best one. LangGraph is two
- * to three orders of magnitude slower, so it gets fewer samples (one at 10 000 steps). Run with
- * `pnpm --filter @openworkflow/core bench`; `BENCH_WARMUP_MS` changes the warm-up budget.
+ * Method: every contender measures every cell (shape and N) in a fresh Node process started by
+ * this script, one after the other, so what one cell leaves behind in the heap and the JIT's
+ * feedback is not charged to another (see `inChildProcess`). In its process a contender first runs
+ * to steady state on that shape (a fixed CPU-time budget, so the JIT has optimised the hot path,
+ * as in a long-running server); then it is measured in samples of at least `SAMPLE_STEPS` steps
+ * (several runs back to back for small N, so that GC and timer noise average out within a sample
+ * instead of deciding it). The table shows the median sample and, in brackets, the best one.
+ * LangGraph is two to three orders of magnitude slower, so it gets fewer samples (one at 10 000
+ * steps). Run with `pnpm --filter @openworkflow/core bench`; `BENCH_WARMUP_MS` changes the warm-up
+ * budget.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import {
   connectorsFrom,
   createEngine,
@@ -103,9 +103,15 @@ async function core(workflow: Workflow): Promise<void> {
   if (result.status !== 'success') throw new Error(`run ${result.status}`);
 }
 
-const State = Annotation.Root({ count: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }) });
-
-function langGraph(shape: Shape, n: number) {
+/**
+ * LangGraph is imported only by the processes that measure it: loading it grows the heap, which
+ * would otherwise be charged to the other contenders' garbage collection.
+ */
+async function langGraph(shape: Shape, n: number): Promise<() => Promise<void>> {
+  const { Annotation, END, START, StateGraph } = await import('@langchain/langgraph');
+  const State = Annotation.Root({
+    count: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }),
+  });
   const graph = new StateGraph(State);
   for (let index = 0; index < n; index++) graph.addNode(`n${index}`, async () => ({ count: 1 }));
   const builder = graph as unknown as {
@@ -170,42 +176,41 @@ const format = (value: number) =>
 
 type Contender = 'bare' | 'core' | 'langgraph';
 type Cell = { median: number; best: number };
-/** CPU µs per step by shape and N, as a contender's process reports it. */
-type Results = Record<string, Cell>;
 
-const cellKey = (shape: Shape, n: number) => `${shape}/${n}`;
-
-/** The work of one contender's process: warm up, measure every cell, print JSON. */
-async function runContender(contender: Contender): Promise<Results> {
-  const results: Results = {};
-  const runner = (shape: Shape, n: number): (() => Promise<void>) => {
-    if (contender === 'bare') return () => bare(shape, n);
-    if (contender === 'langgraph') return langGraph(shape, n);
-    const workflow = workflowOf(shape, n);
+/**
+ * The work of one child process: one contender on one cell (shape and N). It runs to steady state
+ * on that shape first (LangGraph on a 100-node graph: its large graphs take seconds per run, and
+ * `measure`'s own warm-up run covers them), then measures; prints CPU µs per step as JSON.
+ */
+async function runCell(contender: Contender, shape: Shape, n: number): Promise<Cell> {
+  const runner = async (size: number): Promise<() => Promise<void>> => {
+    if (contender === 'bare') return () => bare(shape, size);
+    if (contender === 'langgraph') return langGraph(shape, size);
+    const workflow = workflowOf(shape, size);
     return () => core(workflow);
   };
-  for (const shape of ['chain', 'fan-out'] as const) {
-    await warmUp(runner(shape, contender === 'langgraph' ? 100 : 1_000), WARMUP_MS);
-  }
-  for (const shape of ['chain', 'fan-out'] as const) {
-    for (const n of SIZES) {
-      const cell =
-        contender === 'langgraph'
-          ? await measure(runner(shape, n), n >= 10_000 ? 1 : 3, n === 100 ? 4 : 1)
-          : await measure(runner(shape, n), 9, Math.max(1, Math.round(SAMPLE_STEPS / n)));
-      results[cellKey(shape, n)] = { median: (cell.median * 1000) / n, best: (cell.best * 1000) / n };
-    }
-  }
-  return results;
+  await warmUp(await runner(contender === 'langgraph' ? 100 : n), WARMUP_MS);
+  const cell =
+    contender === 'langgraph'
+      ? await measure(await runner(n), n >= 10_000 ? 1 : 3, n === 100 ? 4 : 1)
+      : await measure(await runner(n), 9, Math.max(1, Math.round(SAMPLE_STEPS / n)));
+  return { median: (cell.median * 1000) / n, best: (cell.best * 1000) / n };
 }
 
-/** Runs one contender in a child process of this script and reads its results. */
-function inChildProcess(contender: Contender): Promise<Results> {
+/**
+ * Runs one contender on one cell in a fresh child process of this script. One process per cell
+ * (as JMH forks a JVM per benchmark): what one shape leaves behind — JIT feedback shaped by
+ * another call pattern, a grown old generation — measurably changes the next cell (the engine's
+ * 100-step chain cost 1.3–1.8× more per step right after fan-outs of 1 000 than in a process of
+ * its own), and that would make each number depend on the order of the table.
+ */
+function inChildProcess(contender: Contender, shape: Shape, n: number): Promise<Cell> {
   return new Promise((resolve, reject) => {
     // LangGraph adds an abort listener per node to one signal, so Node warns about a possible
     // listener leak on every large graph; that is LangGraph's business, not the measurement's.
     const flags = contender === 'langgraph' ? ['--no-warnings'] : [];
-    const child = spawn(process.execPath, [...flags, fileURLToPath(import.meta.url), contender], {
+    const script = fileURLToPath(import.meta.url);
+    const child = spawn(process.execPath, [...flags, script, contender, shape, String(n)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
@@ -215,8 +220,8 @@ function inChildProcess(contender: Contender): Promise<Results> {
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`${contender} benchmark exited with ${code}`));
-      else resolve(JSON.parse(output) as Results);
+      if (code !== 0) reject(new Error(`${contender} ${shape} ${n} benchmark exited with ${code}`));
+      else resolve(JSON.parse(output) as Cell);
     });
   });
 }
@@ -230,30 +235,28 @@ async function main(): Promise<void> {
     'shape    N       bare µs/step    core µs/step    langgraph µs/step  core÷bare       langgraph÷core',
   );
   const started = Date.now();
-  const measured = async (contender: Contender) => {
-    process.stderr.write(`measuring ${contender}… `);
-    const results = await inChildProcess(contender);
-    process.stderr.write(`done (${Math.round((Date.now() - started) / 1000)} s)\n`);
-    return results;
-  };
-  const bareResults = await measured('bare');
-  const coreResults = await measured('core');
-  // LangGraph takes minutes: a 10 000-node graph runs for about a minute per shape.
-  const graphResults = await measured('langgraph');
-  const both = (median: number, best: number) => `${format(median)} [${format(best)}]`;
+  const both = (cell: Cell) => `${format(cell.median)} [${format(cell.best)}]`;
   for (const shape of ['chain', 'fan-out'] as const) {
     for (const n of SIZES) {
-      const key = cellKey(shape, n);
-      const bareCell = bareResults[key]!;
-      const coreCell = coreResults[key]!;
-      const graphCell = graphResults[key]!;
+      const cells: Partial<Record<Contender, Cell>> = {};
+      for (const contender of ['bare', 'core', 'langgraph'] as const) {
+        // Progress on stderr: LangGraph's 10 000-node cells take a minute or two each.
+        process.stderr.write(
+          `\r${shape} ${n}: ${contender}… (${Math.round((Date.now() - started) / 1000)} s)   `,
+        );
+        cells[contender] = await inChildProcess(contender, shape, n);
+      }
+      process.stderr.write('\r\x1b[K');
+      const bareCell = cells.bare!;
+      const coreCell = cells.core!;
+      const graphCell = cells.langgraph!;
       console.log(
         [
           shape.padEnd(8),
           String(n).padEnd(7),
-          both(bareCell.median, bareCell.best).padStart(14),
-          both(coreCell.median, coreCell.best).padStart(15),
-          both(graphCell.median, graphCell.best).padStart(18),
+          both(bareCell).padStart(14),
+          both(coreCell).padStart(15),
+          both(graphCell).padStart(18),
           `${format(coreCell.median / bareCell.median)}× [${format(coreCell.best / bareCell.best)}×]`.padStart(
             16,
           ),
@@ -266,6 +269,6 @@ async function main(): Promise<void> {
   }
 }
 
-const contender = process.argv[2] as Contender | undefined;
+const [contender, shape, size] = process.argv.slice(2) as [Contender?, Shape?, string?];
 if (contender === undefined) await main();
-else process.stdout.write(JSON.stringify(await runContender(contender)));
+else process.stdout.write(JSON.stringify(await runCell(contender, shape ?? 'chain', Number(size ?? 100))));
