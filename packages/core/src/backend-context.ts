@@ -7,7 +7,7 @@ import type {
   ToolActionRequest,
 } from './backend.js';
 import type { Clock } from './clock.js';
-import { OpenWorkflowError, toOpenWorkflowError } from './errors.js';
+import { missingExecutorError, toOpenWorkflowError } from './errors.js';
 import type { ExecutionMode, HandlerContext, Logger, SecretAccessor, StepView } from './handler.js';
 import { interruptIdFor, notifyApproval } from './kind-wait.js';
 import type { RunExecution, StepCall } from './run-execution.js';
@@ -81,13 +81,7 @@ class BackendAttemptContext implements BackendContext {
     const input = checkActionInput(connector, action, request.input);
     const executor = this.#exec.services.handlers.get(action.handler.type);
     if (executor === undefined) {
-      throw new OpenWorkflowError('UNAVAILABLE', `No executor for '${action.handler.type}' handlers`, {
-        details: {
-          handler_type: action.handler.type,
-          connector: connector.id,
-          suggestion: `Register a HandlerExecutor of type '${action.handler.type}'`,
-        },
-      });
+      throw missingExecutorError(action.handler.type, connector.id);
     }
     const context: HandlerContext = Object.create(this.#handler, {
       idempotencyKey: { value: `${this.idempotencyKey}:${request.key}`, enumerable: true },

@@ -279,6 +279,24 @@ describe('Engine', () => {
     ]);
   });
 
+  it('a run without an executor for the handler type fails that step with the same UNAVAILABLE error', async () => {
+    const workflow = loadTestWorkflow({
+      name: 'no-executor',
+      steps: [{ id: 'a', connector: 'connector:test/svc@1.0.0', action: 'echo' }],
+    });
+    const { engine, clock } = createHarness({ workflows: [workflow], engine: { handlers: [] } });
+    const report = await engine.validate(workflow);
+    const run = engine.start(workflow, {});
+    await clock.runUntilIdle();
+    const result = await run.result;
+    expect(result.status).toBe('failed');
+    expect(result.steps.a?.error).toMatchObject({
+      code: 'UNAVAILABLE',
+      message: report.issues[0]?.message,
+      details: { handler_type: 'function', connector: 'connector:test/svc@1.0.0' },
+    });
+  });
+
   it('limits concurrent leaf steps to the workflow maxConcurrency across nested blocks', async () => {
     const workflow = loadTestWorkflow({
       name: 'limited',

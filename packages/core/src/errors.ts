@@ -193,6 +193,20 @@ export class OpenWorkflowError extends Error {
 }
 
 /**
+ * `UNAVAILABLE` for an action whose handler type has no registered executor — the one error every
+ * path that runs a handler (action steps, agent tools, direct invocations) and `validate()` report.
+ */
+export function missingExecutorError(handlerType: string, connectorId: string): OpenWorkflowError {
+  return new OpenWorkflowError('UNAVAILABLE', `No executor for '${handlerType}' handlers`, {
+    details: {
+      handler_type: handlerType,
+      connector: connectorId,
+      suggestion: `Register a HandlerExecutor of type '${handlerType}' (the SDK registers the built-in ones)`,
+    },
+  });
+}
+
+/**
  * Converts anything thrown by user code into an `OpenWorkflowError`. Errors that are already ours
  * pass through; anything else becomes `BACKEND_ERROR` (or `fallbackCode`) with the original
  * class name in `details.error_type`. Stacks are never copied into details.

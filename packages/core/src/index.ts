@@ -34,6 +34,7 @@ export {
   type ErrorCodeInfo,
   type ErrorEnvelope,
   isErrorCode,
+  missingExecutorError,
   normalizeErrorCode,
   OpenWorkflowError,
   type OpenWorkflowErrorOptions,

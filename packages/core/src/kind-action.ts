@@ -1,6 +1,6 @@
 import type { Action, ActionStep, Connector, JsonObject, JsonValue } from '@openworkflow/schemas';
 import { type Backend, canonicalBackendName } from './backend.js';
-import { OpenWorkflowError, toOpenWorkflowError } from './errors.js';
+import { missingExecutorError, OpenWorkflowError, toOpenWorkflowError } from './errors.js';
 import type { Frame } from './frame.js';
 import type { HandlerExecutor } from './handler.js';
 import { WORK_TRAITS } from './kind-traits.js';
@@ -75,13 +75,7 @@ function targetOf(
   }
   const executor = exec.services.handlers.get(action.handler.type);
   if (executor === undefined) {
-    throw new OpenWorkflowError('UNAVAILABLE', `No executor for '${action.handler.type}' handlers`, {
-      details: {
-        handler_type: action.handler.type,
-        connector: connector.id,
-        suggestion: `Register a HandlerExecutor of type '${action.handler.type}' (the SDK registers the built-in ones)`,
-      },
-    });
+    throw missingExecutorError(action.handler.type, connector.id);
   }
   return { connector, action, backendName, dryRun: false, executor };
 }

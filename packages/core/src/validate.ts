@@ -1,6 +1,6 @@
 import type { Step, Workflow } from '@openworkflow/schemas';
 import { canonicalBackendName } from './backend.js';
-import { type ErrorCode, OpenWorkflowError } from './errors.js';
+import { type ErrorCode, missingExecutorError, OpenWorkflowError } from './errors.js';
 import { planBlock } from './planner.js';
 import { findWorkflow } from './resolvers.js';
 import { childBlocks, type ExecutionServices } from './run-execution.js';
@@ -89,7 +89,7 @@ export async function validateWorkflow(
         );
         if (name !== 'native') backend(name, 'action', step);
         else if (!services.handlers.has(action.handler.type)) {
-          add('error', 'UNAVAILABLE', `No executor for '${action.handler.type}' handlers`, step);
+          add('error', 'UNAVAILABLE', missingExecutorError(action.handler.type, connector.id).message, step);
         }
         break;
       }

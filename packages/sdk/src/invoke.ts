@@ -4,6 +4,7 @@ import {
   type HandlerContext,
   type HandlerExecutor,
   type Logger,
+  missingExecutorError,
   OpenWorkflowError,
   type SecretAccessor,
   toOpenWorkflowError,
@@ -86,9 +87,7 @@ export async function invokeAction(
   }
   const executor = services.executors.get(action.handler.type);
   if (executor === undefined) {
-    throw new OpenWorkflowError('UNAVAILABLE', `No executor for '${action.handler.type}' handlers`, {
-      details: { handler: action.handler.type },
-    });
+    throw missingExecutorError(action.handler.type, connector.id);
   }
   const invocationId = options.invocationId ?? services.newId();
   const names = secretNames(connector, action.name);
