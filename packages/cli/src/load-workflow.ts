@@ -63,3 +63,24 @@ export function pickWorkflow(
   for (const workflow of workflows) writeLine(io.stderr, `  --workflow '${workflow.name}'`);
   return { ok: false, exitCode: exitCodeFor('VALIDATION') };
 }
+
+/**
+ * `loadForCommand` then `pickWorkflow`, for commands that need exactly one workflow: a file of
+ * another kind (connectors, agents) is a `VALIDATION` error naming its kind.
+ */
+export async function loadWorkflowForCommand(
+  file: string,
+  name: string | undefined,
+  io: CliIo,
+): Promise<Picked> {
+  const loaded = await loadForCommand(file, io);
+  if (!loaded.ok) return loaded;
+  if (loaded.document.kind !== 'workflows') {
+    writeLine(
+      io.stderr,
+      `openworkflow: VALIDATION: ${file} is a ${loaded.document.kind}, not a workflow file`,
+    );
+    return { ok: false, exitCode: exitCodeFor('VALIDATION') };
+  }
+  return pickWorkflow(loaded.document.workflows, name, file, io);
+}

@@ -8,7 +8,7 @@ import { EXIT_OK, exitCodeFor } from '../exit-codes.js';
 import { collectEnvironment, collectInputs, InputFileError } from '../inputs.js';
 import { type CliIo, writeLine } from '../io.js';
 import { MAX_RUN_OUTPUT_LENGTH } from '../limits.js';
-import { loadForCommand, pickWorkflow } from '../load-workflow.js';
+import { loadWorkflowForCommand } from '../load-workflow.js';
 import { createProgress, formatDuration } from '../progress.js';
 import { findProjectLayout } from '../project-root.js';
 
@@ -45,16 +45,7 @@ export async function execute(args: ParsedArgs, io: CliIo): Promise<number> {
   }
 
   // The CLI's own load first: diagnostics with positions, and the choices when a name is wrong.
-  const loaded = await loadForCommand(file, io);
-  if (!loaded.ok) return loaded.exitCode;
-  if (loaded.document.kind !== 'workflows') {
-    writeLine(
-      io.stderr,
-      `openworkflow: VALIDATION: ${file} is a ${loaded.document.kind}, not a workflow file`,
-    );
-    return exitCodeFor('VALIDATION');
-  }
-  const picked = pickWorkflow(loaded.document.workflows, stringFlag(args, 'workflow'), file, io);
+  const picked = await loadWorkflowForCommand(file, stringFlag(args, 'workflow'), io);
   if (!picked.ok) return picked.exitCode;
 
   // A misspelt input would otherwise be ignored silently: the engine only reads declared ones.
