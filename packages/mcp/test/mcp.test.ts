@@ -10,24 +10,15 @@ import { createNativeAgentBackend } from '@openworkflow/agents';
 import { createEgressGuard } from '@openworkflow/backend-native';
 import { agentsFrom, connectorsFrom, createEngine, systemClock } from '@openworkflow/core';
 import type { Agent, Connector, Workflow } from '@openworkflow/schemas';
-import { formatDiagnostic, loadAgent, loadConnector, loadWorkflows } from '@openworkflow/schemas';
+import { loadAgent, loadConnector, loadWorkflows } from '@openworkflow/schemas';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpHandler, discoverMcpConnector, mcpConnectors } from '../src/mcp-connectors.js';
 import { McpSessionPool } from '../src/mcp-sessions.js';
 // @ts-expect-error -- a plain JavaScript fixture without type declarations
 import { buildServer } from './fixtures/tiny-server.mjs';
+import { must } from './must.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/tiny-server.mjs', import.meta.url));
-
-function must<T>(result: {
-  ok: boolean;
-  value?: T;
-  diagnostics: readonly Parameters<typeof formatDiagnostic>[0][];
-}): T {
-  if (!result.ok || result.value === undefined)
-    throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
-  return result.value;
-}
 
 function mcpConnector(mcp: string, name = 'tiny'): Connector {
   return must(

@@ -6,26 +6,17 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { connectorsFrom, createEngine, systemClock } from '@openworkflow/core';
 import type { Connector, Workflow } from '@openworkflow/schemas';
-import { formatDiagnostic, loadConnector, loadWorkflows } from '@openworkflow/schemas';
+import { loadConnector, loadWorkflows } from '@openworkflow/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMcpHandler, discoverMcpConnector, mcpConnectors } from '../src/mcp-connectors.js';
 import { McpSessionPool } from '../src/mcp-sessions.js';
+import { must } from './must.js';
 
 const require = createRequire(import.meta.url);
 const ENTRY = join(
   dirname(require.resolve('@modelcontextprotocol/server-everything/package.json')),
   'dist/index.js',
 );
-
-function must<T>(result: {
-  ok: boolean;
-  value?: T;
-  diagnostics: readonly Parameters<typeof formatDiagnostic>[0][];
-}): T {
-  if (!result.ok || result.value === undefined)
-    throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
-  return result.value;
-}
 
 const connector: Connector = must(
   loadConnector(`
