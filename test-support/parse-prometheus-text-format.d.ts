@@ -1,3 +1,7 @@
+/**
+ * Types for `parse-prometheus-text-format` (it ships none), for the tests of every package that
+ * parses a metrics exposition (observability, sdk); each includes this file in tsconfig.test.json.
+ */
 declare module 'parse-prometheus-text-format' {
   interface Sample {
     readonly value?: string;
