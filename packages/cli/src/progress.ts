@@ -172,25 +172,9 @@ export function createProgress(output: CliOutput, options: ProgressOptions): Pro
     const path = event.path ?? event.stepId;
     if (path === undefined) return;
     let step = steps.get(path);
-    if (event.type === 'step.started') {
-      if (step === undefined) {
-        step = {
-          path,
-          depth: depthOf(path),
-          status: 'running',
-          attempt: event.attempt ?? 1,
-          startedAt: event.time,
-        };
-        steps.set(path, step);
-      } else {
-        step.status = 'running';
-        step.attempt = event.attempt ?? step.attempt + 1;
-        delete step.detail;
-      }
-      changed(`step ${path} started${step.attempt > 1 ? ` (attempt ${step.attempt})` : ''}`);
-      return;
-    }
+    const known = step !== undefined;
     if (step === undefined) {
+      // The step's first event: its start, or an outcome without one (a skipped step).
       step = {
         path,
         depth: depthOf(path),
@@ -199,6 +183,15 @@ export function createProgress(output: CliOutput, options: ProgressOptions): Pro
         startedAt: event.time,
       };
       steps.set(path, step);
+    }
+    if (event.type === 'step.started') {
+      if (known) {
+        step.status = 'running';
+        step.attempt = event.attempt ?? step.attempt + 1;
+        delete step.detail;
+      }
+      changed(`step ${path} started${step.attempt > 1 ? ` (attempt ${step.attempt})` : ''}`);
+      return;
     }
     switch (event.type) {
       case 'step.retrying': {
