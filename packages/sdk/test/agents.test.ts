@@ -3,18 +3,15 @@
  * backend registered on first need, model providers and their keys from the secrets manager, and
  * `loadProject`'s sibling `agents/` directory (spec/sdk.md §1, §7).
  */
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import type { ModelProvider, ModelRequest } from '@openworkflow/agents';
 import type { Backend } from '@openworkflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject, OpenWorkflow, OpenWorkflowError, Workflows } from '../src/index.js';
-
-const exec = promisify(execFile);
+import { runRecordingModules } from './modules-loaded.js';
 
 const NOTES_CONNECTOR = `connector:
   type: connector
@@ -284,17 +281,8 @@ describe('lazy loading of the agents package', () => {
       await openworkflow.close();
       console.log(JSON.stringify({ status: result.status, code: result.error?.code ?? null }));
     `;
-    const record = join(directory, `${name}.modules`);
-    const recorder = new URL('./fixtures/record-modules.mjs', import.meta.url).href;
-    const { stdout } = await exec(
-      process.execPath,
-      ['--import', recorder, '--input-type=module', '-e', script],
-      {
-        env: { ...process.env, OW_RECORD_MODULES: record },
-      },
-    );
-    const modules = await readFile(record, 'utf8');
-    const status = (JSON.parse(stdout.trim().split('\n').at(-1)!) as { status: string }).status;
+    const { lastLine, modules } = await runRecordingModules(script, join(directory, `${name}.modules`));
+    const status = (JSON.parse(lastLine) as { status: string }).status;
     return { status, agents: /packages[\\/]agents[\\/]|@openworkflow[\\/]agents[\\/]/.test(modules) };
   }
 

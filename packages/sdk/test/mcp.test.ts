@@ -3,16 +3,14 @@
  * discovery at registration, tool calls in workflows and `invoke`, the command allowlist, the
  * working directory, `close()` stopping the server, and the lazy import of `@openworkflow/mcp`.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OpenWorkflow, OpenWorkflowError, Workflows } from '../src/index.js';
+import { runRecordingModules } from './modules-loaded.js';
 
-const exec = promisify(execFile);
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 let directory: string;
@@ -160,18 +158,9 @@ describe('lazy loading of the MCP package', () => {
       await openworkflow.close();
       console.log(JSON.stringify(result.outputs));
     `;
-    const record = join(directory, `${name}.modules`);
-    const recorder = new URL('./fixtures/record-modules.mjs', import.meta.url).href;
-    const { stdout } = await exec(
-      process.execPath,
-      ['--import', recorder, '--input-type=module', '-e', script],
-      {
-        env: { ...process.env, OW_RECORD_MODULES: record },
-      },
-    );
-    const modules = await readFile(record, 'utf8');
+    const { lastLine, modules } = await runRecordingModules(script, join(directory, `${name}.modules`));
     return {
-      output: stdout.trim().split('\n').at(-1)!,
+      output: lastLine,
       mcp: /packages[\\/]mcp[\\/]|@openworkflow[\\/]mcp[\\/]|modelcontextprotocol/.test(modules),
     };
   }
