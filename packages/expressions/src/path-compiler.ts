@@ -102,11 +102,76 @@ export interface StaticPath {
   readonly keys: readonly string[];
   /** The root and then the keys: every name the path reads, starting from the scope. */
   readonly names: readonly string[];
+  /** Per name, its `NAMED_CODES` code (read by a fixed-name load) or 0 (a keyed load). */
+  readonly codes: readonly number[];
   readonly at: Site;
 }
 
 /**
- * Reads a static path with plain property loads, which reach only own data (see
+ * The names every workflow reads — scope roots, the fields of a step record, of an error — each
+ * with a code for `readNamed`. A load `container[key]` whose key changes from call to call is a
+ * megamorphic keyed load in V8 (a hash-table probe per read); `container.output` written out is a
+ * load site of its own with its own inline cache, which for data of one shape is a type check and
+ * a load. User-chosen names (step ids, output fields) stay keyed loads.
+ */
+export const NAMED_CODES: ReadonlyMap<string, number> = new Map([
+  ['inputs', 1],
+  ['input', 2],
+  ['steps', 3],
+  ['env', 4],
+  ['trigger', 5],
+  ['item', 6],
+  ['workflow', 7],
+  ['run', 8],
+  ['output', 9],
+  ['outputs', 10],
+  ['status', 11],
+  ['error', 12],
+  ['code', 13],
+  ['message', 14],
+]);
+
+/**
+ * `container[key]`, through the fixed-name load for `code` (a `NAMED_CODES` value for `key`), or a
+ * keyed load for code 0. The same ordinary property read either way.
+ */
+export function readNamed(container: Record<string, unknown>, code: number, key: string): unknown {
+  switch (code) {
+    case 1:
+      return container.inputs;
+    case 2:
+      return container.input;
+    case 3:
+      return container.steps;
+    case 4:
+      return container.env;
+    case 5:
+      return container.trigger;
+    case 6:
+      return container.item;
+    case 7:
+      return container.workflow;
+    case 8:
+      return container.run;
+    case 9:
+      return container.output;
+    case 10:
+      return container.outputs;
+    case 11:
+      return container.status;
+    case 12:
+      return container.error;
+    case 13:
+      return container.code;
+    case 14:
+      return container.message;
+    default:
+      return container[key];
+  }
+}
+
+/**
+ * Reads a static path with plain property loads (`readNamed`), which reach only own data (see
  * `prototypeGuard`); arrays, functions and forbidden names (resolved at compile time) read as
  * missing. The scope is read like the containers after it, so one loop (one load site) serves
  * every level; everything but the loads and a type check per level is off the common path.
@@ -115,6 +180,7 @@ export function readStaticPath(scope: Scope, path: StaticPath): unknown {
   if (prototypeGuard.polluted)
     return checkData(walk(readRoot(scope, path.root), path.keys, scope, NO_CONTEXT), path.at);
   const names = path.names;
+  const codes = path.codes;
   let current: unknown = scope;
   let container: Record<string, unknown> = scope;
   let key = '';
@@ -124,7 +190,7 @@ export function readStaticPath(scope: Scope, path: StaticPath): unknown {
     }
     container = current as Record<string, unknown>;
     key = names[index]!;
-    current = container[key];
+    current = readNamed(container, codes[index]!, key);
   }
   // The common kinds of data first, written out here (a call measurably costs), as separate
   // `typeof x === '…'` tests: V8 compiles each to a type check but a `switch (typeof x)` to a
@@ -162,7 +228,9 @@ export function staticPathOf(
   }
   if (base.type !== 'Identifier' || locals.has(base.name)) return undefined;
   if (base.name === 'secrets' || FORBIDDEN_KEYS.has(base.name)) return undefined;
-  return { root: base.name, keys, names: [base.name, ...keys], at: siteOf(unit, node) };
+  const names = [base.name, ...keys];
+  const codes = names.map((name) => NAMED_CODES.get(name) ?? 0);
+  return { root: base.name, keys, names, codes, at: siteOf(unit, node) };
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   recordSecret,
   type Site,
 } from './evaluation-context.js';
-import { checkRead, missing, readRoot, type StaticPath, staticPathOf } from './path-compiler.js';
+import { checkRead, missing, readNamed, readRoot, type StaticPath, staticPathOf } from './path-compiler.js';
 import { prototypeGuard } from './prototype-guard.js';
 import { checkData, isTruthy, kindOf, readProperty, toText } from './values.js';
 
@@ -81,6 +81,7 @@ function sharedNames(previous: StaticPath | undefined, path: StaticPath): number
  */
 function readStaticPathFrom(start: unknown, path: StaticPath, from: number, trail: unknown[]): unknown {
   const names = path.names;
+  const codes = path.codes;
   let current = start;
   for (let index = from; index < names.length; index++) {
     trail[index] = current;
@@ -90,7 +91,7 @@ function readStaticPathFrom(start: unknown, path: StaticPath, from: number, trai
         ? undefined
         : missing(current, trail[index - 1] as object, names[index - 1]!, path.at);
     }
-    current = (current as Record<string, unknown>)[names[index]!];
+    current = readNamed(current as Record<string, unknown>, codes[index]!, names[index]!);
   }
   const last = names.length - 1;
   // The common kinds of data first, as in `readStaticPath`.

@@ -336,7 +336,8 @@ describe('robustness', () => {
 });
 
 describe('mixed templates', () => {
-  const key = fc.constantFrom('a', 'b', 'c', 'toString', 'length');
+  // `output` and `status` are read by fixed-name loads, the others by keyed loads.
+  const key = fc.constantFrom('a', 'b', 'c', 'output', 'status', 'toString', 'length');
   const path = fc.tuple(fc.constantFrom('inputs', 'steps'), fc.array(key, { maxLength: 4 }));
   const nested = fc.letrec<{ value: unknown }>((tie) => ({
     value: fc.oneof(
@@ -345,7 +346,10 @@ describe('mixed templates', () => {
       fc.string({ maxLength: 3 }),
       fc.constant(null),
       fc.array(tie('value'), { maxLength: 2 }),
-      fc.record({ a: tie('value'), b: tie('value'), c: tie('value') }, { requiredKeys: [] }),
+      fc.record(
+        { a: tie('value'), b: tie('value'), c: tie('value'), output: tie('value'), status: tie('value') },
+        { requiredKeys: [] },
+      ),
     ),
   })).value;
 
@@ -369,7 +373,7 @@ describe('mixed templates', () => {
 });
 
 describe('specialised closures', () => {
-  const key = fc.constantFrom('a', 'b', 'c', 'toString', 'length', '__proto__');
+  const key = fc.constantFrom('a', 'b', 'c', 'output', 'status', 'toString', 'length', '__proto__');
   const path = fc
     .tuple(fc.constantFrom('inputs', 'steps', 'hasOwnProperty'), fc.array(key, { maxLength: 3 }))
     .map(([root, keys]) => [root, ...keys].join('.'));
@@ -381,7 +385,10 @@ describe('specialised closures', () => {
       fc.boolean(),
       fc.constant(null),
       fc.array(tie('value'), { maxLength: 2 }),
-      fc.record({ a: tie('value'), b: tie('value'), c: tie('value') }, { requiredKeys: [] }),
+      fc.record(
+        { a: tie('value'), b: tie('value'), c: tie('value'), output: tie('value'), status: tie('value') },
+        { requiredKeys: [] },
+      ),
     ),
   })).value;
   const literal = fc.constantFrom('0', '2', '-1', '1.5', "'x'", "''", "'false'", 'true', 'false', 'null');

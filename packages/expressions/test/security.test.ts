@@ -125,6 +125,7 @@ describe('prototype pollution done by other code', () => {
   const prototype = Object.prototype as unknown as Record<string, unknown>;
   afterEach(() => {
     delete prototype.isAdmin;
+    delete prototype.output;
   });
 
   it('is never observed by a path, even after the engine has run', () => {
@@ -141,6 +142,15 @@ describe('prototype pollution done by other code', () => {
     expect(render('[{{ inputs.user.name }}|{{ inputs.user.isAdmin }}]', scope)).toBe('[Ada|]');
     delete prototype.isAdmin;
     expect(evaluate('inputs.user.name', scope)).toBe('Ada');
+  });
+
+  it('is never observed through a name read by a fixed-name load', () => {
+    const scope = { steps: { fetch: { status: 'success' } } };
+    expect(evaluate('steps.fetch.output', scope)).toBeUndefined();
+    prototype.output = { admin: true };
+    expect(evaluate('steps.fetch.output', scope)).toBeUndefined();
+    expect(evaluate('steps.fetch.output.admin == true', scope)).toBe(false);
+    expect(render('[{{ steps.fetch.status }}|{{ steps.fetch.output }}]', scope)).toBe('[success|]');
   });
 });
 
