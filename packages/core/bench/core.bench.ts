@@ -1,7 +1,9 @@
 /**
  * Per-step overhead of the engine against LangGraph.js and a bare `await` loop: a chain of N no-op
  * steps and a fan-out of N independent no-op steps, N = 100, 1 000, 10 000. Prints process CPU µs
- * per step and the ratios.
+ * per step and the ratios. A fourth column, the log floor (`logFloor`), is the least any engine that
+ * keeps an event log in memory does per step, to show how much of the distance to the bare loop
+ * the log itself accounts for.
  *
  * Method: every contender measures every cell (shape and N) in a fresh Node process started by
  * this script, one after the other, so what one cell leaves behind in the heap and the JIT's
@@ -90,6 +92,46 @@ async function bare(shape: Shape, n: number): Promise<void> {
   }
 }
 
+/** An event of the floor's log: the fields every event of the engine's log has. */
+interface FloorEvent {
+  readonly sequence: number;
+  readonly type: string;
+  readonly runId: string;
+  readonly stepId: string | undefined;
+  readonly attempt: number;
+  readonly time: number;
+  readonly data: object;
+}
+
+/**
+ * The least a run that keeps a durable event log in memory does per step: append a `step.started`
+ * and a `step.completed` event (sequence number, clock read, kept until the run ends), await the
+ * handler, record the step's outcome. No retries, timeouts, cancellation, expressions, hooks or
+ * store interface: the limit a logged engine can approach, as the bare loop is the limit of any
+ * engine.
+ */
+async function logFloor(shape: Shape, ids: readonly string[]): Promise<void> {
+  const noop = async (_input: object): Promise<null> => null;
+  const runId = 'run-1';
+  const log: FloorEvent[] = [];
+  const steps: Record<string, { status: string; output: null; attempts: number }> = Object.create(null);
+  const append = (type: string, stepId: string | undefined, data: object): void => {
+    const event: FloorEvent = { sequence: log.length, type, runId, stepId, attempt: 1, time: Date.now(), data };
+    log.push(event);
+  };
+  const step = async (id: string): Promise<void> => {
+    append('step.started', id, { kind: 'action' });
+    const output = await noop({});
+    append('step.completed', id, { output });
+    steps[id] = { status: 'success', output, attempts: 1 };
+  };
+  append('run.started', undefined, {});
+  if (shape === 'chain') for (const id of ids) await step(id);
+  else await Promise.all(ids.map(step));
+  append('run.completed', undefined, {});
+  if (log.length !== ids.length * 2 + 2) throw new Error('floor lost events');
+}
+
 function engine(): Engine {
   return createEngine({
     store: new InMemoryRunStore(),
@@ -167,14 +209,14 @@ async function measure(
   return { median: perRun[Math.floor(perRun.length / 2)]!, best: perRun[0]! };
 }
 
-/** Steps per engine or bare-loop sample; LangGraph samples are one run (or a few at N = 100). */
+/** Steps per engine, floor or bare-loop sample; LangGraph samples are one run (or a few at N = 100). */
 const SAMPLE_STEPS = 20_000;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 3_000);
 
 const format = (value: number) =>
   value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 
-type Contender = 'bare' | 'core' | 'langgraph';
+type Contender = 'bare' | 'floor' | 'core' | 'langgraph';
 type Cell = { median: number; best: number };
 
 /**
@@ -185,6 +227,10 @@ type Cell = { median: number; best: number };
 async function runCell(contender: Contender, shape: Shape, n: number): Promise<Cell> {
   const runner = async (size: number): Promise<() => Promise<void>> => {
     if (contender === 'bare') return () => bare(shape, size);
+    if (contender === 'floor') {
+      const ids = Array.from({ length: size }, (_unused, index) => `s${index}`);
+      return () => logFloor(shape, ids);
+    }
     if (contender === 'langgraph') return langGraph(shape, size);
     const workflow = workflowOf(shape, size);
     return () => core(workflow);
@@ -232,14 +278,14 @@ async function main(): Promise<void> {
     `CPU time per step after ${WARMUP_MS} ms of warm-up per contender: the median sample, and (in brackets) the best one`,
   );
   console.log(
-    'shape    N       bare µs/step    core µs/step    langgraph µs/step  core÷bare       langgraph÷core',
+    'shape    N       bare µs/step   floor µs/step    core µs/step    langgraph µs/step  floor÷bare     core÷bare       langgraph÷core',
   );
   const started = Date.now();
   const both = (cell: Cell) => `${format(cell.median)} [${format(cell.best)}]`;
   for (const shape of ['chain', 'fan-out'] as const) {
     for (const n of SIZES) {
       const cells: Partial<Record<Contender, Cell>> = {};
-      for (const contender of ['bare', 'core', 'langgraph'] as const) {
+      for (const contender of ['bare', 'floor', 'core', 'langgraph'] as const) {
         // Progress on stderr: LangGraph's 10 000-node cells take a minute or two each.
         process.stderr.write(
           `\r${shape} ${n}: ${contender}… (${Math.round((Date.now() - started) / 1000)} s)   `,
@@ -248,21 +294,22 @@ async function main(): Promise<void> {
       }
       process.stderr.write('\r\x1b[K');
       const bareCell = cells.bare!;
+      const floorCell = cells.floor!;
       const coreCell = cells.core!;
       const graphCell = cells.langgraph!;
+      const ratio = (slower: Cell, faster: Cell) =>
+        `${format(slower.median / faster.median)}× [${format(slower.best / faster.best)}×]`;
       console.log(
         [
           shape.padEnd(8),
           String(n).padEnd(7),
           both(bareCell).padStart(14),
+          both(floorCell).padStart(15),
           both(coreCell).padStart(15),
           both(graphCell).padStart(18),
-          `${format(coreCell.median / bareCell.median)}× [${format(coreCell.best / bareCell.best)}×]`.padStart(
-            16,
-          ),
-          `${format(graphCell.median / coreCell.median)}× [${format(graphCell.best / coreCell.best)}×]`.padStart(
-            18,
-          ),
+          ratio(floorCell, bareCell).padStart(14),
+          ratio(coreCell, bareCell).padStart(16),
+          ratio(graphCell, coreCell).padStart(18),
         ].join(' '),
       );
     }
