@@ -116,7 +116,15 @@ async function logFloor(shape: Shape, ids: readonly string[]): Promise<void> {
   const log: FloorEvent[] = [];
   const steps: Record<string, { status: string; output: null; attempts: number }> = Object.create(null);
   const append = (type: string, stepId: string | undefined, data: object): void => {
-    const event: FloorEvent = { sequence: log.length, type, runId, stepId, attempt: 1, time: Date.now(), data };
+    const event: FloorEvent = {
+      sequence: log.length,
+      type,
+      runId,
+      stepId,
+      attempt: 1,
+      time: Date.now(),
+      data,
+    };
     log.push(event);
   };
   const step = async (id: string): Promise<void> => {
