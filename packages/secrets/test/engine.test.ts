@@ -197,7 +197,13 @@ actions:
     const seen: (string | undefined)[] = [];
     const engine = createEngine({
       handlers: [
-        { type: 'command', execute: async ({ context }) => (seen.push(context.secrets.get('API_KEY')), {}) },
+        {
+          type: 'command',
+          execute: async ({ context }) => {
+            seen.push(context.secrets.get('API_KEY'));
+            return {};
+          },
+        },
       ],
       connectors: connectorsFrom([scopedConnector]),
       secrets: secrets.source,
