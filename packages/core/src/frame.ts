@@ -13,6 +13,17 @@ export function stepTable<T>(records?: Iterable<readonly [string, T]>): Record<s
 }
 
 /**
+ * A template scope: the roots of `layers`, later layers winning. Built with `Object.assign` on an
+ * empty object rather than with a spread: V8 gives every object made by an optimised spread and
+ * then extended a hidden class of its own, so the expression engine's reads of `inputs`, `steps`
+ * or `item` would go megamorphic across runs and iterations. The keys are the engine's own root
+ * names (never data), so assignment cannot reach a prototype.
+ */
+function scopeOf(...layers: readonly Readonly<Record<string, unknown>>[]): Record<string, unknown> {
+  return Object.assign({}, ...layers);
+}
+
+/**
  * One level of template scope: the roots every template sees (`inputs`, `steps`, `env`, …) and the
  * step records written at this level. The run has a root frame; loop iterations get a child frame
  * (a copy of the visible `steps`, so each iteration sees its own inner records); a subworkflow gets
@@ -41,12 +52,12 @@ export class Frame {
   ) {
     this.context = context;
     this.steps = steps;
-    this.scope = { ...roots, steps };
+    this.scope = scopeOf(roots, { steps });
   }
 
   /** A frame for a loop iteration: sees everything visible here, writes its own records. */
   iteration(extras: Readonly<Record<string, unknown>>): Frame {
-    return new Frame(this.context, { ...this.scope, ...extras }, Object.assign(stepTable(), this.steps));
+    return new Frame(this.context, scopeOf(this.scope, extras), Object.assign(stepTable(), this.steps));
   }
 
   /** The same records, with extra roots (the `error` root of `catch`/`finally`). */
@@ -56,7 +67,7 @@ export class Frame {
       steps: this.steps,
       records: this.records,
       context: this.context,
-      scope: { ...this.scope, ...extras, steps: this.steps },
+      scope: scopeOf(this.scope, extras, { steps: this.steps }),
     });
     return frame;
   }
