@@ -92,6 +92,8 @@ export interface ToolCallRecord {
   readonly name: string;
   readonly input: JsonObject;
   readonly idempotencyKey: string;
+  /** The handler context's `canceled` when the tool ran. */
+  readonly canceled: boolean | undefined;
 }
 
 /** An engine on a fake clock with the GitHub test connector's functions and the given backends. */
@@ -105,7 +107,7 @@ export function createAgentEngine(options: {
   const registry = new HandlerRegistry();
   const record = (name: string, value: (input: JsonObject) => JsonValue) =>
     registry.register(name, async (input, context) => {
-      calls.push({ name, input, idempotencyKey: context.idempotencyKey });
+      calls.push({ name, input, idempotencyKey: context.idempotencyKey, canceled: context.canceled });
       return value(input);
     });
   record('github.get_issue', (input) => ({

@@ -73,6 +73,8 @@ describe('the native tool loop', () => {
     ]);
     // Each tool call has its own idempotency key, derived from the step's.
     expect(new Set(calls.map((call) => call.idempotencyKey)).size).toBe(2);
+    // A tool call's context answers `canceled` from the step's attempt.
+    expect(calls.map((call) => call.canceled)).toEqual([false, false]);
     const toolEvents = ofType(events, 'agent.tool-call');
     expect(toolEvents.map((event) => [event.data.tool, event.data.status, event.stepId])).toEqual([
       ['github_get_issue', 'success', 'think'],

@@ -38,23 +38,31 @@ export function openAttemptScope(
   clock: MonotonicClock,
 ): AttemptScope {
   const started = clock();
-  const controller = new AbortController();
   const elapsedMs = () => Math.max(0, Math.round(clock() - started));
+  if (timeoutMs === undefined) {
+    // Only the engine's signal applies: use it as is, with no controller or listener of our own
+    // (an `AbortController` and its listener cost more than a no-op step).
+    return {
+      signal: parent,
+      elapsedMs,
+      failure: (thrown) =>
+        parent.aborted ? abortFailure(parent.reason, elapsedMs()) : toOpenWorkflowError(thrown),
+      close: () => {},
+    };
+  }
+  const controller = new AbortController();
 
   const onParentAbort = () => controller.abort(parent.reason);
   if (parent.aborted) controller.abort(parent.reason);
   else parent.addEventListener('abort', onParentAbort, { once: true });
 
-  const timer =
-    timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          controller.abort(
-            new OpenWorkflowError('TIMEOUT', `Handler exceeded its timeout of ${timeoutMs} ms`, {
-              details: { timeout_ms: timeoutMs, elapsed_ms: elapsedMs() },
-            }),
-          );
-        }, timeoutMs);
+  const timer = setTimeout(() => {
+    controller.abort(
+      new OpenWorkflowError('TIMEOUT', `Handler exceeded its timeout of ${timeoutMs} ms`, {
+        details: { timeout_ms: timeoutMs, elapsed_ms: elapsedMs() },
+      }),
+    );
+  }, timeoutMs);
 
   return {
     signal: controller.signal,
@@ -64,7 +72,7 @@ export function openAttemptScope(
       return toOpenWorkflowError(thrown);
     },
     close() {
-      if (timer !== undefined) clearTimeout(timer);
+      clearTimeout(timer);
       parent.removeEventListener('abort', onParentAbort);
     },
   };

@@ -101,6 +101,48 @@ describe('function handler', () => {
     expect(calls).toBe(0);
   });
 
+  it('answers a synchronous function without making the signal when the context says `canceled`', async () => {
+    let signalReads = 0;
+    const controller = new AbortController();
+    const invocation = invocationOf(handlerFor('double'), { n: 21 }, { canceled: false });
+    Object.defineProperty(invocation.context, 'signal', {
+      get: () => {
+        signalReads += 1;
+        return controller.signal;
+      },
+    });
+    const registry = new HandlerRegistry().register('double', (input) => ({ n: Number(input.n) * 2 }));
+    await expect(createFunctionHandler({ registry }).execute(invocation)).resolves.toEqual({ n: 42 });
+    expect(signalReads).toBe(0);
+  });
+
+  it('never calls the function when the context is `canceled`, and names the abort reason', async () => {
+    let calls = 0;
+    const registry = new HandlerRegistry().register('f', () => {
+      calls += 1;
+    });
+    const reason = new OpenWorkflowError('CANCELED', 'run canceled');
+    const error = await failureOf(
+      createFunctionHandler({ registry }).execute(
+        invocationOf(handlerFor('f'), {}, { canceled: true, signal: AbortSignal.abort(reason) }),
+      ),
+    );
+    expect(error).toBe(reason);
+    expect(calls).toBe(0);
+  });
+
+  it('still races the signal for a function that returns a promise', async () => {
+    const controller = new AbortController();
+    const registry = new HandlerRegistry().register('slow', async () => new Promise(() => {}));
+    const pending = createFunctionHandler({ registry }).execute(
+      invocationOf(handlerFor('slow'), {}, { canceled: false, signal: controller.signal }),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(new OpenWorkflowError('TIMEOUT', 'step timeout'));
+    const error = await failureOf(pending);
+    expect(error.code).toBe('TIMEOUT');
+  });
+
   it('refuses duplicate and malformed registrations', () => {
     const registry = new HandlerRegistry().register('a', () => 1);
     expect(() => registry.register('a', () => 2)).toThrow(/already registered/);

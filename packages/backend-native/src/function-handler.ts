@@ -91,10 +91,21 @@ export function createFunctionHandler(options: FunctionHandlerOptions): HandlerE
           details: { function: name, suggestion: `Register it with registerHandler('${name}', fn)` },
         });
       }
+      // The function runs on a later microtask, as it always has: never inside the caller's turn.
+      await undefined;
+      let result: unknown;
+      try {
+        if (isCanceled(context)) throw context.signal.reason;
+        result = fn(input, context);
+        // A synchronous function has finished: there is nothing left to cancel.
+        if (!isThenable(result)) return toJsonOutput(result, name);
+      } catch (error) {
+        throw failureOf(error, context, name, clock);
+      }
+      // A pending promise races the signal, which is only made now that it is needed.
       const scope = openAttemptScope(context.signal, undefined, clock);
       try {
-        scope.signal.throwIfAborted();
-        const call = Promise.resolve().then(() => fn(input, context));
+        const call = Promise.resolve(result);
         call.catch(() => undefined); // a rejection after cancellation has no one left to report to
         const output = await Promise.race([call, rejectOnAbort(scope.signal)]);
         return toJsonOutput(output, name);
@@ -106,6 +117,30 @@ export function createFunctionHandler(options: FunctionHandlerOptions): HandlerE
       }
     },
   };
+}
+
+/** `signal.aborted`, without making the engine create the signal when it need not. */
+function isCanceled(context: HandlerContext): boolean {
+  return context.canceled ?? context.signal.aborted;
+}
+
+/** The error for `thrown`: named after the abort reason once canceled, else classified. */
+function failureOf(
+  thrown: unknown,
+  context: HandlerContext,
+  name: string,
+  clock: MonotonicClock,
+): OpenWorkflowError {
+  if (isCanceled(context)) return openAttemptScope(context.signal, undefined, clock).failure(thrown);
+  return toOpenWorkflowError(thrown, 'BACKEND_ERROR', { function: name });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function rejectOnAbort(signal: AbortSignal): Promise<never> {

@@ -87,6 +87,7 @@ class BackendAttemptContext implements BackendContext {
       idempotencyKey: { value: `${this.idempotencyKey}:${request.key}`, enumerable: true },
       // The getters of the handler context read its private scope: bind them to it.
       signal: { get: () => this.#handler.signal, enumerable: true },
+      canceled: { get: () => this.#handler.canceled, enumerable: true },
       logger: { get: () => this.#handler.logger, enumerable: true },
     });
     try {

@@ -62,6 +62,12 @@ export interface HandlerContext {
   readonly secrets: SecretAccessor;
   /** Aborted on cancellation and on timeout; handlers must stop promptly when it fires. */
   readonly signal: AbortSignal;
+  /**
+   * `signal.aborted` without making the signal: the engine creates the `AbortSignal` on first
+   * read, and one costs more than a no-op step. Optional (a context built by hand may omit it):
+   * read it as `context.canceled ?? context.signal.aborted`.
+   */
+  readonly canceled?: boolean;
   /** Absolute deadline (epoch milliseconds on the engine's clock), when one applies. */
   readonly deadline?: number;
   readonly executionMode: ExecutionMode;

@@ -445,12 +445,7 @@ export class RunExecution {
     };
     const visit = (workflow: Workflow) => {
       const requester: SecretRequester = { kind: 'workflow', workflow: workflow.id ?? workflow.name };
-      for (const name of referencedSecretNames(workflow.steps)) need(name, requester);
-      for (const name of referencedSecretNames(
-        Object.values(workflow.outputs).map((output) => output.value),
-      )) {
-        need(name, requester);
-      }
+      for (const name of workflowSecretNames(workflow)) need(name, requester);
     };
     visit(this.workflow);
     for (const sibling of this.siblings) visit(sibling);
@@ -1510,6 +1505,10 @@ class AttemptContext implements HandlerContext {
     return this.#scope.signal;
   }
 
+  get canceled(): boolean {
+    return this.#scope.aborted;
+  }
+
   /** A logger whose lines carry the run, step and attempt (made on first use). */
   get logger(): Logger {
     this.#logger ??= this.#baseLogger.child({
@@ -1519,6 +1518,20 @@ class AttemptContext implements HandlerContext {
     });
     return this.#logger;
   }
+}
+
+/** Secret names each workflow's templates read, found once per workflow object (documents are not mutated). */
+const secretNamesByWorkflow = new WeakMap<Workflow, readonly string[]>();
+
+/** The secret names `workflow`'s steps and outputs read (`secrets.NAME`), in first-read order. */
+function workflowSecretNames(workflow: Workflow): readonly string[] {
+  let names = secretNamesByWorkflow.get(workflow);
+  if (names === undefined) {
+    const outputs = Object.values(workflow.outputs).map((output) => output.value);
+    names = [...new Set([...referencedSecretNames(workflow.steps), ...referencedSecretNames(outputs)])];
+    secretNamesByWorkflow.set(workflow, names);
+  }
+  return names;
 }
 
 const emptySecrets: SecretAccessor = { get: () => undefined, has: () => false, names: () => [] };
