@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { OpenWorkflowError } from '@openworkflow/core';
 import { describe, expect, it } from 'vitest';
 import { failureOf } from '../test/failure.js';
@@ -141,6 +142,23 @@ describe('function handler', () => {
     controller.abort(new OpenWorkflowError('TIMEOUT', 'step timeout'));
     const error = await failureOf(pending);
     expect(error.code).toBe('TIMEOUT');
+  });
+
+  it('leaves no listener on the signal once a promise settles (tool calls share one signal)', async () => {
+    const controller = new AbortController();
+    const registry = new HandlerRegistry()
+      .register('later', async () => ({ ok: true }))
+      .register('fails', async () => {
+        throw new Error('nope');
+      });
+    const executor = createFunctionHandler({ registry });
+    for (let call = 0; call < 20; call++) {
+      const name = call % 2 === 0 ? 'later' : 'fails';
+      const outcome = executor.execute(invocationOf(handlerFor(name), {}, { signal: controller.signal }));
+      if (name === 'later') await expect(outcome).resolves.toEqual({ ok: true });
+      else expect((await failureOf(outcome)).code).toBe('BACKEND_ERROR');
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('refuses duplicate and malformed registrations', () => {

@@ -105,9 +105,8 @@ export function createFunctionHandler(options: FunctionHandlerOptions): HandlerE
       // A pending promise races the signal, which is only made now that it is needed.
       const scope = openAttemptScope(context.signal, undefined, clock);
       try {
-        const call = Promise.resolve(result);
-        call.catch(() => undefined); // a rejection after cancellation has no one left to report to
-        const output = await Promise.race([call, rejectOnAbort(scope.signal)]);
+        // A rejection after cancellation lands in the settled race: no one is left to report it to.
+        const output = await raceAbort(Promise.resolve(result), scope.signal);
         return toJsonOutput(output, name);
       } catch (error) {
         if (scope.signal.aborted) throw scope.failure(error);
@@ -143,9 +142,25 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_resolve, reject) => {
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+/**
+ * `call`'s outcome, or the signal's reason if it aborts first. The listener goes when `call`
+ * settles: the signal is the engine's attempt signal, which an agent step shares among all its
+ * tool calls.
+ */
+function raceAbort<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    call.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
   });
 }
 
