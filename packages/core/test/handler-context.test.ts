@@ -2,60 +2,23 @@
  * What a handler sees of its attempt beyond the input: `canceled` (the signal's state without
  * making the signal), and the secrets its workflow's templates read, resolved on every run.
  */
-import type { ActionStep, Connector, Workflow } from '@openworkflow/schemas';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../src/engine.js';
 import type { SecretResolveContext } from '../src/engine-options.js';
 import type { HandlerContext, HandlerExecutor } from '../src/handler.js';
 import { InMemoryRunStore } from '../src/memory-run-store.js';
 import { connectorsFrom } from '../src/resolvers.js';
+import { TEST_CONNECTOR_ID, testConnector } from './support/harness.js';
+import { loadTestWorkflow } from './support/load.js';
 
-const connector: Connector = {
-  type: 'connector',
-  id: 'connector:test/probe@1.0.0',
-  kind: 'sdk',
-  name: 'probe',
-  namespace: 'test',
-  version: '1.0.0',
-  displayName: 'Probe',
-  description: 'Looks at its context',
-  metadata: { categories: [] },
-  runtime: { timeoutMs: 60_000, environment: [] },
-  actions: [
-    {
-      name: 'look',
-      description: 'look',
-      handler: { type: 'function', function: 'look' },
-      source: { pointer: '' },
-    },
-  ],
-  source: { pointer: '' },
-};
+const connector = testConnector(['look']);
 
-function workflowOf(input: ActionStep['input'], outputs: Workflow['outputs'] = {}): Workflow {
-  const step: ActionStep = {
-    id: 'look',
-    type: 'action',
-    connector: connector.id,
-    action: 'look',
-    input,
-    continueOnError: false,
-    needs: [],
-    dependsOn: [],
-    source: { pointer: '/steps/0' },
-  };
-  return {
-    type: 'workflow',
+/** One `look` step with `input`. */
+function workflowOf(input: object) {
+  return loadTestWorkflow({
     name: 'probe',
-    version: '1.0.0',
-    categories: [],
-    strategy: 'sequential',
-    inputs: {},
-    outputs,
-    triggers: [],
-    steps: [step],
-    source: { pointer: '' },
-  };
+    steps: [{ id: 'look', connector: TEST_CONNECTOR_ID, action: 'look', input }],
+  });
 }
 
 describe('the handler context', () => {
@@ -110,10 +73,7 @@ describe('the handler context', () => {
         },
       },
     });
-    const workflow = workflowOf(
-      { token: '{{ secrets.API_TOKEN }}' },
-      { region: { value: '{{ secrets.REGION }}' } },
-    );
+    const workflow = workflowOf({ token: '{{ secrets.API_TOKEN }}', region: '{{ secrets.REGION }}' });
     for (let run = 0; run < 2; run++) {
       expect((await engine.start(workflow, {}).result).status).toBe('success');
     }
