@@ -101,6 +101,9 @@ class SdkActionContext implements ActionContext {
   get signal() {
     return this.#context.signal;
   }
+  get canceled(): boolean {
+    return this.#context.canceled ?? this.#context.signal.aborted;
+  }
   get deadline() {
     return this.#context.deadline;
   }

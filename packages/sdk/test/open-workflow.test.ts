@@ -192,6 +192,7 @@ describe('OpenWorkflow and Workflows', () => {
         tokenLength: (context.secrets.API_TOKEN as string).length,
         attempt: context.attempt,
         aborted: context.signal.aborted,
+        canceled: context.canceled,
       };
     });
     const workflows = Workflows.fromString(
@@ -221,6 +222,8 @@ workflows:
       region: 'eu-west-1',
       hasToken: true,
       tokenLength: 20,
+      aborted: false,
+      canceled: false,
     });
     const [first, second] = seen;
     expect(first?.runId).toBe(result.runId);
