@@ -28,7 +28,7 @@ import {
 import { LruCache } from './lru-cache.js';
 import { refreshPrototypeGuard } from './prototype-guard.js';
 import { isContextFree } from './static-facts.js';
-import { compileParts } from './template-compiler.js';
+import { compileParts, compileStaticText, type StaticTextRenderer } from './template-compiler.js';
 import { parseTemplateSyntax } from './template-parser.js';
 
 /** Options of the functions that compile source text. */
@@ -82,6 +82,8 @@ export class Program implements CompiledTemplate, CompiledExpression {
     private readonly run: Evaluator,
     /** Never uses its context (`isContextFree`), so `render` need not acquire one. */
     private readonly contextFree: boolean,
+    /** Flat text over static paths only: `render` tries it before acquiring a context. */
+    private readonly staticText?: StaticTextRenderer,
   ) {}
 
   /** Runs with a caller-owned context, so one document shares one budget. */
@@ -109,6 +111,16 @@ export class Program implements CompiledTemplate, CompiledExpression {
       try {
         if (options?.strictRoots !== undefined) this.checkRoots(options.strictRoots);
         return this.run(scope ?? EMPTY_SCOPE, ABSENT_CONTEXT);
+      } catch (error) {
+        throw toExpressionError(error);
+      }
+    }
+    if (this.staticText !== undefined) {
+      refreshPrototypeGuard();
+      try {
+        if (options?.strictRoots !== undefined) this.checkRoots(options.strictRoots);
+        const text = this.staticText(scope ?? EMPTY_SCOPE, resolveLimits(options?.limits));
+        if (text !== undefined) return text;
       } catch (error) {
         throw toExpressionError(error);
       }
@@ -210,6 +222,8 @@ function buildTemplate(source: string, mode: ProgramMode, limits: EngineLimits):
     const parts = compileParts(body, unit, new Map());
     const at = new Site(source, 0, source.length);
     run = (scope, context) => checkStringSize(context, parts(scope, context), at);
+    const staticText = compileStaticText(body, unit, new Map());
+    return new Program(source, kind, analysis.references, run, false, staticText);
   }
   return new Program(source, kind, analysis.references, run, contextFree);
 }

@@ -3,7 +3,14 @@
  * handler-config `${…}` references — into functions that render a string.
  */
 import { LOOP_VARIABLE } from './analysis.js';
-import type { ConfigReferenceNode, ExpressionNode, ForNode, IfNode, TemplatePart } from './ast.js';
+import type {
+  ConfigReferenceNode,
+  ExpressionNode,
+  ForNode,
+  IfNode,
+  OutputNode,
+  TemplatePart,
+} from './ast.js';
 import {
   type CompileUnit,
   type Evaluator,
@@ -22,6 +29,7 @@ import {
   recordSecret,
   type Site,
 } from './evaluation-context.js';
+import type { EngineLimits } from './limits.js';
 import { checkRead, missing, readNamed, readRoot, type StaticPath, staticPathOf } from './path-compiler.js';
 import { prototypeGuard } from './prototype-guard.js';
 import { checkData, isTruthy, kindOf, readProperty, toText } from './values.js';
@@ -51,15 +59,26 @@ function compileCountedNode(node: ExpressionNode, unit: CompileUnit, locals: Loc
   };
 }
 
-/** One `{{ }}` of a flat template, with what it shares with the static path before it. */
-interface FlatOutput {
+/** One `{{ }}` of a flat template: the literal text before it and, for a static path, the path. */
+interface FlatSlot {
   readonly prefix: string;
-  readonly at: Site;
-  readonly evaluate: Evaluator;
-  /** Set when the output is a static path, read directly instead of through `evaluate`. */
+  readonly part: OutputNode;
+  /** Set when the output is a static path, read directly instead of through an evaluator. */
   readonly path: StaticPath | undefined;
   /** Names this path shares with the previous static-path output (read once per render). */
   readonly shared: number;
+}
+
+/** One `{{ }}` of a flat template, compiled. */
+interface FlatOutput extends FlatSlot {
+  readonly at: Site;
+  readonly evaluate: Evaluator;
+}
+
+/** A flat template's outputs with the literal text merged into their prefixes, and the text after the last. */
+interface FlatLayout {
+  readonly slots: readonly FlatSlot[];
+  readonly tail: string;
 }
 
 /**
@@ -100,14 +119,9 @@ function readStaticPathFrom(start: unknown, path: StaticPath, from: number, trai
   return checkRead(current, trail[last] as object, names[last]!, path.at);
 }
 
-/**
- * Text with `{{ }}` outputs and no blocks — most templates — as one closure: literal text is
- * merged into prefixes, static paths are read directly, and a path that shares a prefix with the
- * path before it (`steps.w.output.temp`, then `steps.w.output.conditions`) reads the shared part
- * once. Data cannot change during a render, so sharing is invisible.
- */
-function compileFlatParts(parts: readonly TemplatePart[], unit: CompileUnit, locals: Locals): TextRenderer {
-  const outputs: FlatOutput[] = [];
+/** Splits a flat template (text and `{{ }}` outputs only) into its outputs and finds static paths. */
+function flatLayout(parts: readonly TemplatePart[], unit: CompileUnit, locals: Locals): FlatLayout {
+  const slots: FlatSlot[] = [];
   let pending = '';
   let previous: StaticPath | undefined;
   for (const part of parts) {
@@ -116,12 +130,31 @@ function compileFlatParts(parts: readonly TemplatePart[], unit: CompileUnit, loc
       const path = staticPathOf(part.expression, unit, locals);
       const shared = path === undefined ? 0 : sharedNames(previous, path);
       if (path !== undefined) previous = path;
-      const evaluate = compileNode(part.expression, unit, locals);
-      outputs.push({ prefix: pending, at: siteOf(unit, part), evaluate, path, shared });
+      slots.push({ prefix: pending, part, path, shared });
       pending = '';
     }
   }
-  const tail = pending;
+  return { slots, tail: pending };
+}
+
+/**
+ * Text with `{{ }}` outputs and no blocks — most templates — as one closure: literal text is
+ * merged into prefixes, static paths are read directly, and a path that shares a prefix with the
+ * path before it (`steps.w.output.temp`, then `steps.w.output.conditions`) reads the shared part
+ * once. Data cannot change during a render, so sharing is invisible.
+ */
+function compileFlatParts(parts: readonly TemplatePart[], unit: CompileUnit, locals: Locals): TextRenderer {
+  const layout = flatLayout(parts, unit, locals);
+  // Written out, not spread: objects made by an optimised spread get hidden classes of their own.
+  const outputs: FlatOutput[] = layout.slots.map(({ prefix, part, path, shared }) => ({
+    prefix,
+    part,
+    path,
+    shared,
+    at: siteOf(unit, part),
+    evaluate: compileNode(part.expression, unit, locals),
+  }));
+  const tail = layout.tail;
   const count = outputs.length;
   const trail: unknown[] = [];
   let busy = false;
@@ -150,6 +183,54 @@ function compileFlatParts(parts: readonly TemplatePart[], unit: CompileUnit, loc
       return text + tail;
     } finally {
       if (own === trail) busy = false;
+    }
+  };
+}
+
+/**
+ * Renders a flat template whose outputs are all static paths without an evaluation context, or
+ * says `undefined` to send the caller down the general path. It answers only when that path would
+ * answer the same string without an error: no prototype pollution (explicit own-property reads
+ * are the general path's job), no more outputs than `maxEvaluations`, every value a string,
+ * finite number, boolean or missing (containers become JSON through the context's budget), and
+ * a result far enough under `maxOutputBytes` that no UTF-8 count is needed. Otherwise the general
+ * path runs and fails, or answers, exactly as it always does.
+ */
+export type StaticTextRenderer = (scope: Scope, limits: EngineLimits) => string | undefined;
+
+/** The {@link StaticTextRenderer} of `parts`, when it is flat and reads static paths only. */
+export function compileStaticText(
+  parts: readonly TemplatePart[],
+  unit: CompileUnit,
+  locals: Locals,
+): StaticTextRenderer | undefined {
+  if (!parts.every((part) => part.type === 'Text' || part.type === 'Output')) return undefined;
+  const { slots, tail } = flatLayout(parts, unit, locals);
+  if (slots.length === 0 || slots.some((slot) => slot.path === undefined)) return undefined;
+  const count = slots.length;
+  const trail: unknown[] = [];
+  let busy = false;
+  return (scope, limits) => {
+    // Re-entered from a host getter: the general path gives the inner render its own trail.
+    if (busy || prototypeGuard.polluted || count > limits.maxEvaluations) return undefined;
+    busy = true;
+    try {
+      const max = limits.maxOutputBytes;
+      let text = '';
+      for (let index = 0; index < count; index++) {
+        const { prefix, path, shared } = slots[index]!;
+        const value = readStaticPathFrom(shared === 0 ? scope : trail[shared], path!, shared, trail);
+        if (typeof value === 'string') text += prefix + value;
+        else if (typeof value === 'number' && value - value === 0) text += prefix + String(value);
+        else if (typeof value === 'boolean') text += prefix + (value ? 'true' : 'false');
+        else if (value === undefined || value === null) text += prefix;
+        else return undefined;
+        if (text.length > max) return undefined;
+      }
+      text += tail;
+      return text.length * 3 > max ? undefined : text;
+    } finally {
+      busy = false;
     }
   };
 }

@@ -10,6 +10,7 @@ import { ExpressionParser } from '../src/expression-parser.js';
 import { FUNCTIONS } from '../src/functions.js';
 import {
   checkTemplate,
+  compileTemplate,
   DEFAULT_LIMITS,
   ExpressionError,
   evaluate,
@@ -369,6 +370,92 @@ describe('mixed templates', () => {
       }),
       { numRuns: RUNS * 3 },
     );
+  });
+});
+
+describe('flat templates over static paths', () => {
+  // `output` is read by a fixed-name load; `t` holds values text cannot show without JSON.
+  const key = fc.constantFrom('a', 'b', 'output', 't', 'length');
+  const path = fc
+    .tuple(fc.constantFrom('inputs', 'steps'), fc.array(key, { minLength: 1, maxLength: 3 }))
+    .map(([root, keys]) => [root, ...keys].join('.'));
+  const leaf = fc.oneof(
+    fc.integer({ min: -99, max: 99 }),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.string({ maxLength: 6 }),
+    fc.constantFrom('é', '日本', '😀'),
+    fc.boolean(),
+    fc.constant(null),
+  );
+  const nested = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      leaf,
+      fc.array(tie('value'), { maxLength: 2 }),
+      fc.record(
+        { a: tie('value'), b: tie('value'), output: tie('value'), t: tie('value') },
+        { requiredKeys: [] },
+      ),
+    ),
+  })).value;
+  const limits = fc.record(
+    { maxOutputBytes: fc.integer({ min: 1, max: 80 }), maxEvaluations: fc.integer({ min: 1, max: 5 }) },
+    { requiredKeys: [] },
+  );
+
+  /** The string, or the error code, of a render. */
+  function outcome(run: () => unknown): unknown {
+    try {
+      return { value: run() };
+    } catch (error) {
+      return { code: (error as ExpressionError).code };
+    }
+  }
+
+  it('render through a compiled template exactly as through the general path, limits included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(path, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom('', '-', 'é'),
+        nested,
+        nested,
+        limits,
+        (paths, separator, inputs, steps, overrides) => {
+          const template = `[${paths.map((read) => `{{ ${read} }}`).join(separator)}]`;
+          const scope = { inputs, steps };
+          const options = { limits: overrides };
+          // `render` of a document always takes the general path (it needs a context).
+          expect(outcome(() => compileTemplate(template).render(scope, options))).toEqual(
+            outcome(() => render(template, scope, options)),
+          );
+        },
+      ),
+      { numRuns: RUNS * 3 },
+    );
+  });
+
+  it('render the same while Object.prototype is polluted', () => {
+    const prototype = Object.prototype as unknown as Record<string, unknown>;
+    try {
+      prototype.b = 'polluted';
+      fc.assert(
+        fc.property(
+          fc.array(path, { minLength: 1, maxLength: 3 }),
+          nested,
+          nested,
+          (paths, inputs, steps) => {
+            const template = paths.map((read) => `{{ ${read} }}`).join('|');
+            const scope = { inputs, steps };
+            const compiled = outcome(() => compileTemplate(template).render(scope));
+            expect(compiled).toEqual(outcome(() => render(template, scope)));
+            expect(JSON.stringify(compiled)).not.toContain('polluted');
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    } finally {
+      delete prototype.b;
+    }
   });
 });
 
