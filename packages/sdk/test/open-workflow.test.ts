@@ -239,6 +239,39 @@ workflows:
     expect(typeof first?.logger.info).toBe('function');
   });
 
+  it('makes no AbortSignal per step for synchronous function handlers (nobody reads one)', async () => {
+    const openworkflow = await calculator();
+    const steps = Array.from({ length: 40 }, (_unused, index) => ({
+      id: `s${index}`,
+      connector: 'connector:community/calculator@1.0.0',
+      action: 'add',
+      input: { a: index === 0 ? 0 : `{{ steps.s${index - 1}.output.result }}`, b: 1 },
+    }));
+    const workflows = Workflows.fromObject(
+      {
+        workflows: [{ name: 'count', steps, outputs: { total: { value: '{{ steps.s39.output.result }}' } } }],
+      },
+      { openworkflow },
+    );
+    const Original = globalThis.AbortController;
+    let created = 0;
+    globalThis.AbortController = class extends Original {
+      constructor() {
+        super();
+        created += 1;
+      }
+    };
+    try {
+      const result = await workflows.execute('count', {});
+      expect(result.status).toBe('success');
+      expect(result.outputs.total).toBe(40);
+    } finally {
+      globalThis.AbortController = Original;
+    }
+    // A few per run at most (the run's own halt signal); one or more per step would be 40+.
+    expect(created).toBeLessThan(5);
+  });
+
   it('applies the SDK timeout to connectors without runtime.timeout, and the retry config', async () => {
     const clock = new FakeClock();
     const openworkflow = new OpenWorkflow({
