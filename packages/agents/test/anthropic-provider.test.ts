@@ -1,20 +1,11 @@
 import { OpenWorkflowError, systemClock } from '@openworkflow/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createNativeAgentBackend } from '../src/native-backend.js';
 import { createAnthropicProvider } from '../src/providers/anthropic-provider.js';
 import { agentOf, agentWorkflow, createAgentEngine, eventsOf } from '../src/testing.js';
-import { type FakeReply, startFakeModelServer } from './fake-model-server.js';
+import { fakeModelServers } from './fake-model-server.js';
 
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function serve(replies: FakeReply[]) {
-  const server = await startFakeModelServer(replies);
-  servers.push(server);
-  return server;
-}
+const serve = fakeModelServers();
 
 function claudeAgent(baseURL: string, config = 'streaming: false') {
   return agentOf(`

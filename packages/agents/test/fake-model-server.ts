@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 /** One canned answer of the fake model API. */
 export type FakeReply =
@@ -57,5 +58,21 @@ export async function startFakeModelServer(replies: FakeReply[], limit = 50) {
     url: `http://127.0.0.1:${port}`,
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A `serve(replies)` for one test file: each call starts a fake model server, and every server
+ * the file started is closed after each test.
+ */
+export function fakeModelServers(): (replies: FakeReply[]) => ReturnType<typeof startFakeModelServer> {
+  const servers: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.close();
+  });
+  return async (replies) => {
+    const server = await startFakeModelServer(replies);
+    servers.push(server);
+    return server;
   };
 }
