@@ -27,6 +27,27 @@ const span = { start: 0, end: 0 };
 
 type Node = ExpressionNode;
 
+/** JSON-shaped data: any of `leaves`, arrays of up to two values, records over any subset of `keys`. */
+function jsonTree(leaves: readonly fc.Arbitrary<unknown>[], keys: readonly string[]): fc.Arbitrary<unknown> {
+  return fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      ...leaves,
+      fc.array(tie('value'), { maxLength: 2 }),
+      fc.record(Object.fromEntries(keys.map((key) => [key, tie('value')])), { requiredKeys: [] }),
+    ),
+  })).value;
+}
+
+/** The value, or the error code, of `run`. */
+function outcome(run: () => unknown): unknown {
+  try {
+    return { value: run() };
+  } catch (error) {
+    return { code: (error as ExpressionError).code };
+  }
+}
+
 /** Trees the parser can produce (it folds `-<number>` into a literal, so no such unary here). */
 function expressionTree(names: fc.Arbitrary<string>, callees: fc.Arbitrary<string>): fc.Arbitrary<Node> {
   const { node } = fc.letrec<{ node: Node }>((tie) => {
@@ -340,19 +361,10 @@ describe('mixed templates', () => {
   // `output` and `status` are read by fixed-name loads, the others by keyed loads.
   const key = fc.constantFrom('a', 'b', 'c', 'output', 'status', 'toString', 'length');
   const path = fc.tuple(fc.constantFrom('inputs', 'steps'), fc.array(key, { maxLength: 4 }));
-  const nested = fc.letrec<{ value: unknown }>((tie) => ({
-    value: fc.oneof(
-      { depthSize: 'small' },
-      fc.integer(),
-      fc.string({ maxLength: 3 }),
-      fc.constant(null),
-      fc.array(tie('value'), { maxLength: 2 }),
-      fc.record(
-        { a: tie('value'), b: tie('value'), c: tie('value'), output: tie('value'), status: tie('value') },
-        { requiredKeys: [] },
-      ),
-    ),
-  })).value;
+  const nested = jsonTree(
+    [fc.integer(), fc.string({ maxLength: 3 }), fc.constant(null)],
+    ['a', 'b', 'c', 'output', 'status'],
+  );
 
   it('render text equal to evaluating each output on its own', () => {
     fc.assert(
@@ -387,30 +399,11 @@ describe('flat templates over static paths', () => {
     fc.boolean(),
     fc.constant(null),
   );
-  const nested = fc.letrec<{ value: unknown }>((tie) => ({
-    value: fc.oneof(
-      { depthSize: 'small' },
-      leaf,
-      fc.array(tie('value'), { maxLength: 2 }),
-      fc.record(
-        { a: tie('value'), b: tie('value'), output: tie('value'), t: tie('value') },
-        { requiredKeys: [] },
-      ),
-    ),
-  })).value;
+  const nested = jsonTree([leaf], ['a', 'b', 'output', 't']);
   const limits = fc.record(
     { maxOutputBytes: fc.integer({ min: 1, max: 80 }), maxEvaluations: fc.integer({ min: 1, max: 5 }) },
     { requiredKeys: [] },
   );
-
-  /** The string, or the error code, of a render. */
-  function outcome(run: () => unknown): unknown {
-    try {
-      return { value: run() };
-    } catch (error) {
-      return { code: (error as ExpressionError).code };
-    }
-  }
 
   it('render through a compiled template exactly as through the general path, limits included', () => {
     fc.assert(
@@ -464,20 +457,15 @@ describe('specialised closures', () => {
   const path = fc
     .tuple(fc.constantFrom('inputs', 'steps', 'hasOwnProperty'), fc.array(key, { maxLength: 3 }))
     .map(([root, keys]) => [root, ...keys].join('.'));
-  const nested = fc.letrec<{ value: unknown }>((tie) => ({
-    value: fc.oneof(
-      { depthSize: 'small' },
+  const nested = jsonTree(
+    [
       fc.integer({ min: -3, max: 3 }),
       fc.constantFrom('x', 'y', '', 'false'),
       fc.boolean(),
       fc.constant(null),
-      fc.array(tie('value'), { maxLength: 2 }),
-      fc.record(
-        { a: tie('value'), b: tie('value'), c: tie('value'), output: tie('value'), status: tie('value') },
-        { requiredKeys: [] },
-      ),
-    ),
-  })).value;
+    ],
+    ['a', 'b', 'c', 'output', 'status'],
+  );
   const literal = fc.constantFrom('0', '2', '-1', '1.5', "'x'", "''", "'false'", 'true', 'false', 'null');
   const mirrored: Readonly<Record<string, string>> = {
     '==': '==',
@@ -489,13 +477,8 @@ describe('specialised closures', () => {
   };
 
   /** The value, or the error code, of evaluating `source`. */
-  function outcome(source: string, context: Record<string, unknown>): unknown {
-    try {
-      return { value: evaluate(source, context) };
-    } catch (error) {
-      return { code: (error as ExpressionError).code };
-    }
-  }
+  const evaluated = (source: string, context: Record<string, unknown>) =>
+    outcome(() => evaluate(source, context));
 
   it('`path op literal` agrees with the general operator (`literal op′ path`)', () => {
     fc.assert(
@@ -507,8 +490,8 @@ describe('specialised closures', () => {
         nested,
         (read, operator, value, inputs, steps) => {
           const context = { inputs, steps };
-          expect(outcome(`${read} ${operator} ${value}`, context)).toEqual(
-            outcome(`${value} ${mirrored[operator]} ${read}`, context),
+          expect(evaluated(`${read} ${operator} ${value}`, context)).toEqual(
+            evaluated(`${value} ${mirrored[operator]} ${read}`, context),
           );
         },
       ),
@@ -528,8 +511,8 @@ describe('specialised closures', () => {
         (left, value, right, operator, inputs, steps) => {
           const context = { inputs, steps };
           const comparison = `${left} == ${value}`;
-          expect(outcome(`${comparison} ${operator} ${right}`, context)).toEqual(
-            outcome(`[${comparison}][0] ${operator} ${right}`, context),
+          expect(evaluated(`${comparison} ${operator} ${right}`, context)).toEqual(
+            evaluated(`[${comparison}][0] ${operator} ${right}`, context),
           );
         },
       ),
@@ -557,7 +540,7 @@ describe('specialised closures', () => {
           } catch (error) {
             inDocument = { code: (error as ExpressionError).code };
           }
-          expect(outcome(source, context)).toEqual(inDocument);
+          expect(evaluated(source, context)).toEqual(inDocument);
         },
       ),
       { numRuns: RUNS * 3 },
