@@ -26,7 +26,7 @@ export interface AttemptScope {
 }
 
 /**
- * Opens the scope of one attempt. `timeoutMs` undefined means only the engine's signal applies.
+ * Opens the scope of one attempt: the engine's signal and the handler's own `timeoutMs`.
  *
  * @example
  * const scope = openAttemptScope(context.signal, handler.timeoutMs, clock);
@@ -34,22 +34,11 @@ export interface AttemptScope {
  */
 export function openAttemptScope(
   parent: AbortSignal,
-  timeoutMs: number | undefined,
+  timeoutMs: number,
   clock: MonotonicClock,
 ): AttemptScope {
   const started = clock();
-  const elapsedMs = () => Math.max(0, Math.round(clock() - started));
-  if (timeoutMs === undefined) {
-    // Only the engine's signal applies: use it as is, with no controller or listener of our own
-    // (an `AbortController` and its listener cost more than a no-op step).
-    return {
-      signal: parent,
-      elapsedMs,
-      failure: (thrown) =>
-        parent.aborted ? abortFailure(parent.reason, elapsedMs()) : toOpenWorkflowError(thrown),
-      close: () => {},
-    };
-  }
+  const elapsedMs = () => elapsedSince(started, clock);
   const controller = new AbortController();
 
   const onParentAbort = () => controller.abort(parent.reason);
@@ -78,8 +67,13 @@ export function openAttemptScope(
   };
 }
 
+/** Whole milliseconds from `started` to now on `clock` (never negative). */
+export function elapsedSince(started: number, clock: MonotonicClock): number {
+  return Math.max(0, Math.round(clock() - started));
+}
+
 /** Names an abort reason: ours pass through, a DOM `TimeoutError` is `TIMEOUT`, anything else `CANCELED`. */
-function abortFailure(reason: unknown, elapsedMs: number): OpenWorkflowError {
+export function abortFailure(reason: unknown, elapsedMs: number): OpenWorkflowError {
   if (OpenWorkflowError.is(reason)) return reason;
   if (reason instanceof Error && reason.name === 'TimeoutError') {
     return new OpenWorkflowError('TIMEOUT', 'Handler attempt exceeded its deadline', {

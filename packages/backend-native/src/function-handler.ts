@@ -5,7 +5,7 @@ import {
   toOpenWorkflowError,
 } from '@openworkflow/core';
 import type { JsonObject, JsonValue } from '@openworkflow/schemas';
-import { type MonotonicClock, monotonicClock, openAttemptScope } from './attempt-scope.js';
+import { abortFailure, elapsedSince, type MonotonicClock, monotonicClock } from './attempt-scope.js';
 import { misrouted } from './executor-errors.js';
 
 /**
@@ -91,28 +91,20 @@ export function createFunctionHandler(options: FunctionHandlerOptions): HandlerE
           details: { function: name, suggestion: `Register it with registerHandler('${name}', fn)` },
         });
       }
+      const started = clock();
       // The function runs on a later microtask, as it always has: never inside the caller's turn.
       await undefined;
-      let result: unknown;
       try {
         if (isCanceled(context)) throw context.signal.reason;
-        result = fn(input, context);
-        // A synchronous function has finished: there is nothing left to cancel.
+        const result = fn(input, context);
+        // A synchronous function has finished: there is nothing left to cancel. Only a pending
+        // promise races the signal, which is only made now that it is needed (a rejection after
+        // cancellation lands in the settled race: no one is left to report it to).
         if (!isThenable(result)) return toJsonOutput(result, name);
+        return toJsonOutput(await raceAbort(Promise.resolve(result), context.signal), name);
       } catch (error) {
-        throw failureOf(error, context, name, clock);
-      }
-      // A pending promise races the signal, which is only made now that it is needed.
-      const scope = openAttemptScope(context.signal, undefined, clock);
-      try {
-        // A rejection after cancellation lands in the settled race: no one is left to report it to.
-        const output = await raceAbort(Promise.resolve(result), scope.signal);
-        return toJsonOutput(output, name);
-      } catch (error) {
-        if (scope.signal.aborted) throw scope.failure(error);
-        throw toOpenWorkflowError(error, 'BACKEND_ERROR', { function: name });
-      } finally {
-        scope.close();
+        if (!isCanceled(context)) throw toOpenWorkflowError(error, 'BACKEND_ERROR', { function: name });
+        throw abortFailure(context.signal.reason, elapsedSince(started, clock));
       }
     },
   };
@@ -121,17 +113,6 @@ export function createFunctionHandler(options: FunctionHandlerOptions): HandlerE
 /** `signal.aborted`, without making the engine create the signal when it need not. */
 function isCanceled(context: HandlerContext): boolean {
   return context.canceled ?? context.signal.aborted;
-}
-
-/** The error for `thrown`: named after the abort reason once canceled, else classified. */
-function failureOf(
-  thrown: unknown,
-  context: HandlerContext,
-  name: string,
-  clock: MonotonicClock,
-): OpenWorkflowError {
-  if (isCanceled(context)) return openAttemptScope(context.signal, undefined, clock).failure(thrown);
-  return toOpenWorkflowError(thrown, 'BACKEND_ERROR', { function: name });
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
