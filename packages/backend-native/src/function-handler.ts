@@ -1,6 +1,7 @@
 import {
   type HandlerContext,
   type HandlerExecutor,
+  isCanceled,
   OpenWorkflowError,
   toOpenWorkflowError,
 } from '@openworkflow/core';
@@ -108,11 +109,6 @@ export function createFunctionHandler(options: FunctionHandlerOptions): HandlerE
       }
     },
   };
-}
-
-/** `signal.aborted`, without making the engine create the signal when it need not. */
-function isCanceled(context: HandlerContext): boolean {
-  return context.canceled ?? context.signal.aborted;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

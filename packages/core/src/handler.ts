@@ -65,7 +65,7 @@ export interface HandlerContext {
   /**
    * `signal.aborted` without making the signal: the engine creates the `AbortSignal` on first
    * read, and one costs more than a no-op step. Optional (a context built by hand may omit it):
-   * read it as `context.canceled ?? context.signal.aborted`.
+   * read it through `isCanceled(context)`, which falls back to the signal.
    */
   readonly canceled?: boolean;
   /** Absolute deadline (epoch milliseconds on the engine's clock), when one applies. */
@@ -73,6 +73,11 @@ export interface HandlerContext {
   readonly executionMode: ExecutionMode;
   readonly traceId?: string;
   readonly logger: Logger;
+}
+
+/** Whether `context`'s attempt is canceled: `canceled` when the context has it, else the signal's state. */
+export function isCanceled(context: Pick<HandlerContext, 'canceled' | 'signal'>): boolean {
+  return context.canceled ?? context.signal.aborted;
 }
 
 /** One call of a connector action, after its input was rendered, defaulted and validated. */

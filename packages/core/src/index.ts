@@ -56,6 +56,7 @@ export {
   type ExecutionMode,
   type HandlerContext,
   type HandlerExecutor,
+  isCanceled,
   type Logger,
   type SecretAccessor,
   type StepView,

@@ -1,4 +1,4 @@
-import type { HandlerContext, SecretAccessor, StepView } from '@openworkflow/core';
+import { type HandlerContext, isCanceled, type SecretAccessor, type StepView } from '@openworkflow/core';
 import type { JsonObject } from '@openworkflow/schemas';
 
 /**
@@ -102,7 +102,7 @@ class SdkActionContext implements ActionContext {
     return this.#context.signal;
   }
   get canceled(): boolean {
-    return this.#context.canceled ?? this.#context.signal.aborted;
+    return isCanceled(this.#context);
   }
   get deadline() {
     return this.#context.deadline;
