@@ -28,7 +28,7 @@ import {
 import { LruCache } from './lru-cache.js';
 import { refreshPrototypeGuard } from './prototype-guard.js';
 import { isContextFree } from './static-facts.js';
-import { compileParts, compileStaticText, type StaticTextRenderer } from './template-compiler.js';
+import { compileText, type StaticTextRenderer } from './template-compiler.js';
 import { parseTemplateSyntax } from './template-parser.js';
 
 /** Options of the functions that compile source text. */
@@ -219,10 +219,9 @@ function buildTemplate(source: string, mode: ProgramMode, limits: EngineLimits):
     run = compileNode(output.expression, unit, new Map());
     contextFree = isContextFree(output.expression);
   } else {
-    const parts = compileParts(body, unit, new Map());
+    const { render: parts, staticText } = compileText(body, unit);
     const at = new Site(source, 0, source.length);
     run = (scope, context) => checkStringSize(context, parts(scope, context), at);
-    const staticText = compileStaticText(body, unit, new Map());
     return new Program(source, kind, analysis.references, run, false, staticText);
   }
   return new Program(source, kind, analysis.references, run, contextFree);

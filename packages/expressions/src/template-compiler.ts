@@ -143,8 +143,7 @@ function flatLayout(parts: readonly TemplatePart[], unit: CompileUnit, locals: L
  * path before it (`steps.w.output.temp`, then `steps.w.output.conditions`) reads the shared part
  * once. Data cannot change during a render, so sharing is invisible.
  */
-function compileFlatParts(parts: readonly TemplatePart[], unit: CompileUnit, locals: Locals): TextRenderer {
-  const layout = flatLayout(parts, unit, locals);
+function compileFlatParts(layout: FlatLayout, unit: CompileUnit, locals: Locals): TextRenderer {
   // Written out, not spread: objects made by an optimised spread get hidden classes of their own.
   const outputs: FlatOutput[] = layout.slots.map(({ prefix, part, path, shared }) => ({
     prefix,
@@ -198,14 +197,8 @@ function compileFlatParts(parts: readonly TemplatePart[], unit: CompileUnit, loc
  */
 export type StaticTextRenderer = (scope: Scope, limits: EngineLimits) => string | undefined;
 
-/** The {@link StaticTextRenderer} of `parts`, when it is flat and reads static paths only. */
-export function compileStaticText(
-  parts: readonly TemplatePart[],
-  unit: CompileUnit,
-  locals: Locals,
-): StaticTextRenderer | undefined {
-  if (!parts.every((part) => part.type === 'Text' || part.type === 'Output')) return undefined;
-  const { slots, tail } = flatLayout(parts, unit, locals);
+/** The {@link StaticTextRenderer} of a flat template, when it reads static paths only. */
+function compileStaticText({ slots, tail }: FlatLayout): StaticTextRenderer | undefined {
   if (slots.length === 0 || slots.some((slot) => slot.path === undefined)) return undefined;
   const count = slots.length;
   const trail: unknown[] = [];
@@ -235,14 +228,30 @@ export function compileStaticText(
   };
 }
 
+/** True when `parts` are text and `{{ }}` outputs only (no blocks). */
+function isFlat(parts: readonly TemplatePart[]): boolean {
+  return parts.every((part) => part.type === 'Text' || part.type === 'Output');
+}
+
+/**
+ * A whole text template: its renderer and, when it is flat text over static paths only, the
+ * context-free renderer tried first (see {@link StaticTextRenderer}). The layout is found once.
+ */
+export function compileText(
+  parts: readonly TemplatePart[],
+  unit: CompileUnit,
+): { readonly render: TextRenderer; readonly staticText: StaticTextRenderer | undefined } {
+  if (!isFlat(parts)) return { render: compileParts(parts, unit, new Map()), staticText: undefined };
+  const layout = flatLayout(parts, unit, new Map());
+  return { render: compileFlatParts(layout, unit, new Map()), staticText: compileStaticText(layout) };
+}
+
 export function compileParts(
   parts: readonly TemplatePart[],
   unit: CompileUnit,
   locals: Locals,
 ): TextRenderer {
-  if (parts.every((part) => part.type === 'Text' || part.type === 'Output')) {
-    return compileFlatParts(parts, unit, locals);
-  }
+  if (isFlat(parts)) return compileFlatParts(flatLayout(parts, unit, locals), unit, locals);
   const renderers = parts.map((part) => compilePart(part, unit, locals));
   if (renderers.length === 0) return () => '';
   if (renderers.length === 1) return renderers[0]!;
