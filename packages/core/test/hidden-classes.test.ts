@@ -5,9 +5,9 @@
  * for the builders to be optimised and compare maps with V8's own `%HaveSameMap`.
  */
 import { setFlagsFromString } from 'node:v8';
-import { loadWorkflows } from '@openworkflow/schemas';
 import { describe, expect, it } from 'vitest';
 import { Frame } from '../src/frame.js';
+import { loadTestWorkflow } from './support/load.js';
 
 setFlagsFromString('--allow-natives-syntax');
 const haveSameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: object, b: object) => boolean;
@@ -31,9 +31,7 @@ describe('hidden classes of what the engine reads per step', () => {
       retry: { max_attempts: 3 },
       timeout: '5s',
     }));
-    const loaded = loadWorkflows({ workflows: [{ name: 'many', steps }] });
-    expect(loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
-    const workflow = loaded.value![0]!;
+    const workflow = loadTestWorkflow({ name: 'many', steps });
     expect(workflow.steps).toHaveLength(2_000);
     expect(hiddenClasses(workflow.steps)).toBe(1);
     expect(hiddenClasses(workflow.steps.map((step) => step.retry!))).toBe(1);
